@@ -1,0 +1,6 @@
+#![doc = include_str!("../README.md")]
+
+#[doc(inline)]
+pub use tertulia_core as core;
+#[doc(inline)]
+pub use tertulia_core::*;
