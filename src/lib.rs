@@ -4,3 +4,8 @@
 pub use tertulia_core as core;
 #[doc(inline)]
 pub use tertulia_core::*;
+
+/// The Mastodon adapter (feature `mastodon`).
+#[cfg(feature = "mastodon")]
+#[doc(inline)]
+pub use tertulia_mastodon as mastodon;
