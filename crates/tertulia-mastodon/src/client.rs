@@ -10,8 +10,8 @@ use tertulia_http::reqwest::{RequestBuilder, StatusCode};
 use tertulia_http::{Call, HttpClient, Links, Secret, decode_error};
 
 use crate::wire::{
-    Account, Context, Conversation, Instance, MediaAttachment, NewStatus, Notification, ScheduledStatus, SearchResults,
-    Status, StatusSource,
+    Account, Context, Conversation, Instance, InstanceV1, MediaAttachment, NewStatus, Notification, ScheduledStatus,
+    SearchResults, Status, StatusSource,
 };
 
 /// The rate-limit bucket of ordinary API calls (Mastodon: 300 per 5 minutes per token,
@@ -97,9 +97,15 @@ impl Api {
         Ok(Listed { items, links })
     }
 
-    /// `GET /api/v2/instance`.
+    /// `GET /api/v2/instance`, or `GET /api/v1/instance` on a server without it.
     pub(crate) async fn instance(&self) -> Result<Instance> {
-        self.get(Operation::Connect, "api/v2/instance", &[]).await
+        match self.get(Operation::Connect, "api/v2/instance", &[]).await {
+            Err(error) if error.kind() == ErrorKind::NotFound => {
+                let v1: InstanceV1 = self.get(Operation::Connect, "api/v1/instance", &[]).await?;
+                Ok(v1.into())
+            }
+            other => other,
+        }
     }
 
     /// `GET /api/v1/accounts/verify_credentials`.

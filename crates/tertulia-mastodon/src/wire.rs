@@ -14,6 +14,28 @@ pub(crate) struct Instance {
     pub api_versions: ApiVersions,
 }
 
+/// `GET /api/v1/instance`, read only when a server has no v2 (Mastodon before 4.0, some
+/// compatible servers): `uri` is the domain; Pleroma and Akkoma put the length limit in
+/// `max_toot_chars`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct InstanceV1 {
+    pub uri: String,
+    #[serde(default)]
+    pub max_toot_chars: Option<u32>,
+    #[serde(default)]
+    pub configuration: Configuration,
+}
+
+impl From<InstanceV1> for Instance {
+    fn from(v1: InstanceV1) -> Self {
+        let mut configuration = v1.configuration;
+        configuration.statuses.max_characters = configuration.statuses.max_characters.or(v1.max_toot_chars);
+        let domain =
+            v1.uri.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_owned();
+        Instance { domain, configuration, api_versions: ApiVersions::default() }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub(crate) struct ApiVersions {
     #[serde(default)]

@@ -72,3 +72,31 @@ async fn debug_output_never_shows_the_token() {
     let shown = format!("{:?} {:?}", config(&server.url()), mastodon);
     assert!(!shown.contains(TOKEN), "{shown}");
 }
+
+#[tokio::test]
+async fn a_server_without_v2_is_read_from_the_v1_instance() {
+    let mut server = mockito::Server::new_async().await;
+    server.mock("GET", "/api/v2/instance").with_status(404).with_body(r#"{"error":"Not Found"}"#).create_async().await;
+    server
+        .mock("GET", "/api/v1/instance")
+        .with_body(
+            serde_json::json!({
+                "uri": "pleroma.example",
+                "title": "Tertulia en Pleroma",
+                "version": "2.7.2 (compatible; Pleroma 2.6.0)",
+                "max_toot_chars": 5000,
+                "configuration": {"statuses": {"max_media_attachments": 8}}
+            })
+            .to_string(),
+        )
+        .expect(1)
+        .create_async()
+        .await;
+    server.mock("GET", "/api/v1/accounts/verify_credentials").with_body(me().to_string()).create_async().await;
+    let clock = Arc::new(ManualClock::new(start()));
+    let mastodon = connect_to(&server.url(), &clock, config(&server.url())).await;
+    assert_eq!(mastodon.domain(), "pleroma.example");
+    assert_eq!(mastodon.capabilities().text.max_length, 5000);
+    assert_eq!(mastodon.capabilities().text.media.max_items, 8);
+    assert_eq!(mastodon.capabilities().text.url_weight, Some(23));
+}
