@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use tertulia_core::AccountId;
 use tertulia_http::{RateLimitMode, RetryPolicy, Secret};
 use url::Url;
 
@@ -19,6 +20,9 @@ pub struct MastodonConfig {
     pub base_url: Url,
     /// The account's OAuth access token (scopes `read write`).
     pub token: Secret,
+    /// The brand's account this is, as the library's user names it: set on every
+    /// interaction listed or found, so an inbox of many accounts knows whose it is.
+    pub account: Option<AccountId>,
     /// The user agent (default: tertulia's).
     pub user_agent: Option<String>,
     /// The time one HTTP attempt may take (default 30 s).
@@ -42,6 +46,7 @@ impl MastodonConfig {
         MastodonConfig {
             base_url,
             token: token.into(),
+            account: None,
             user_agent: None,
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),

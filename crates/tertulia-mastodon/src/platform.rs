@@ -6,9 +6,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tertulia_core::{
-    AccountInfo, AccountMetrics, Capabilities, Clock, Error, ErrorKind, IdempotencyKey, Interaction, InteractionKind,
-    InteractionQuery, MediaUpload, Operation, Page, Platform, PlatformKind, PostMetrics, PublishLookup, PublishOutcome,
-    PublishRequest, PublishStatus, RemoteId, RemotePost, ReplyRequest, Result, SearchQuery, SystemClock, UploadedMedia,
+    AccountId, AccountInfo, AccountMetrics, Capabilities, Clock, Error, ErrorKind, IdempotencyKey, Interaction,
+    InteractionKind, InteractionQuery, MediaUpload, Operation, Page, Platform, PlatformKind, PostMetrics,
+    PublishLookup, PublishOutcome, PublishRequest, PublishStatus, RemoteId, RemotePost, ReplyRequest, Result,
+    SearchQuery, SystemClock, UploadedMedia,
 };
 use tertulia_http::{HttpClient, Jitter, RateLimits, failure_status, query_param, reqwest};
 
@@ -50,6 +51,7 @@ pub struct Mastodon {
     capabilities: Capabilities,
     me: Account,
     domain: String,
+    account: Option<AccountId>,
     clock: Arc<dyn Clock>,
     media_poll_interval: Duration,
     media_processing_timeout: Duration,
@@ -146,6 +148,7 @@ impl MastodonBuilder {
             capabilities: convert::capabilities(&instance),
             me,
             domain: instance.domain,
+            account: self.config.account.clone(),
             clock: self.clock,
             media_poll_interval: self.config.media_poll_interval,
             media_processing_timeout: self.config.media_processing_timeout,
@@ -176,6 +179,12 @@ impl Mastodon {
         let convert =
             |statuses: &[Status]| statuses.iter().map(|s| convert::remote_post(s, &self.domain, now)).collect();
         Ok(StatusContext { ancestors: convert(&context.ancestors), descendants: convert(&context.descendants) })
+    }
+
+    /// Marks interactions as the configured account's.
+    fn stamp(&self, mut interaction: Interaction) -> Interaction {
+        interaction.account = self.account.clone();
+        interaction
     }
 
     fn invalid(&self, operation: Operation, message: impl Into<String>) -> Error {
@@ -427,7 +436,12 @@ impl Platform for Mastodon {
                 params.push(("max_id", Listing::Conversations.position(cursor, operation)?));
             }
             let page = self.api.conversations(&params).await?;
-            let items = page.items.iter().filter_map(|c| convert::conversation(c, &self.domain)).collect();
+            let items = page
+                .items
+                .iter()
+                .filter_map(|c| convert::conversation(c, &self.domain))
+                .map(|i| self.stamp(i))
+                .collect();
             let next = next_cursor(&page.links, !page.items.is_empty(), Listing::Conversations);
             return Ok(Page::new(items, next));
         }
@@ -443,6 +457,7 @@ impl Platform for Mastodon {
             .iter()
             .filter_map(|n| convert::notification(n, &self.me.id, &self.domain))
             .filter(|interaction| listed.contains(&interaction.kind))
+            .map(|interaction| self.stamp(interaction))
             .collect();
         let next = next_cursor(&page.links, !page.items.is_empty(), Listing::Notifications);
         Ok(Page::new(items, next))
@@ -477,8 +492,12 @@ impl Platform for Mastodon {
                 params.push(("max_id", Listing::Tag.position(cursor, operation)?));
             }
             let page = self.api.tag_timeline(tag, &params).await?;
-            let items =
-                page.items.iter().filter(|s| in_language(s)).map(|s| convert::listening(s, &self.domain)).collect();
+            let items = page
+                .items
+                .iter()
+                .filter(|s| in_language(s))
+                .map(|s| self.stamp(convert::listening(s, &self.domain)))
+                .collect();
             let next = next_cursor(&page.links, !page.items.is_empty(), Listing::Tag);
             return Ok(Page::new(items, next));
         }
@@ -498,8 +517,12 @@ impl Platform for Mastodon {
         ];
         let results = self.api.search(&params).await?;
         let found = results.statuses.len() as u32;
-        let items =
-            results.statuses.iter().filter(|s| in_language(s)).map(|s| convert::listening(s, &self.domain)).collect();
+        let items = results
+            .statuses
+            .iter()
+            .filter(|s| in_language(s))
+            .map(|s| self.stamp(convert::listening(s, &self.domain)))
+            .collect();
         let next = (found >= limit).then(|| Listing::Search.cursor(&(offset + found).to_string()));
         Ok(Page::new(items, next))
     }

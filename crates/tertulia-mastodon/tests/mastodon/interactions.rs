@@ -197,3 +197,22 @@ async fn kinds_mastodon_does_not_have_give_an_empty_page() {
     let page = mastodon.list_interactions(&InteractionQuery::default().kinds([InteractionKind::Review])).await.unwrap();
     assert!(page.items.is_empty() && page.is_last());
 }
+
+#[tokio::test]
+async fn interactions_carry_the_configured_account() {
+    let mut server = mockito::Server::new_async().await;
+    mock_connect(&mut server, instance(500, 7)).await;
+    let clock = std::sync::Arc::new(tertulia_core::ManualClock::new(start()));
+    let mut config = config(&server.url());
+    config.account = Some(tertulia_core::AccountId::new("cafe-tertulia/mastodon"));
+    let mastodon = connect_to(&server.url(), &clock, config).await;
+    server
+        .mock("GET", "/api/v1/notifications")
+        .match_query(Matcher::Any)
+        .with_body(notifications().to_string())
+        .create_async()
+        .await;
+    let page = mastodon.list_interactions(&InteractionQuery::default()).await.unwrap();
+    assert!(!page.items.is_empty());
+    assert!(page.items.iter().all(|i| i.account.as_ref().map(|a| a.as_str()) == Some("cafe-tertulia/mastodon")));
+}
