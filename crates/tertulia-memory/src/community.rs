@@ -161,41 +161,30 @@ impl Community {
             ],
         );
         let mut added = Vec::with_capacity(count);
-        let mut comments: Vec<RemoteId> = Vec::new();
+        let mut comments: Vec<(RemoteId, DateTime<Utc>)> = Vec::new();
         for _ in 0..count {
-            let Some(kind) = self.pick_kind(&kinds) else { break };
+            let Some(mut kind) = self.pick_kind(&kinds) else { break };
             let person = self.person(&network.profile().capabilities.platform);
-            let at = self.time_between(published, network.clock().now());
-            let mut new = NewInteraction::new(kind.clone(), person.author.clone()).about(post.clone()).at(at);
-            let spanish = person.language == "es";
-            new.language = Some(person.language.to_owned());
-            new = match kind {
-                InteractionKind::Comment => {
-                    new.text(self.choose(if spanish { &COMMENTS_ES[..] } else { &COMMENTS_EN[..] }))
-                }
-                InteractionKind::Reply => match comments.last() {
-                    Some(comment) => new.in_reply_to(comment.clone()).text(self.choose(if spanish {
-                        &REPLIES_ES[..]
-                    } else {
-                        &REPLIES_EN[..]
-                    })),
-                    // Nobody to answer yet: a comment instead.
-                    None => {
-                        let mut comment =
-                            new.text(self.choose(if spanish { &COMMENTS_ES[..] } else { &COMMENTS_EN[..] }));
-                        comment.kind = InteractionKind::Comment;
-                        comment
-                    }
-                },
-                InteractionKind::Quote => new.text(self.choose(if spanish { &QUOTES_ES[..] } else { &QUOTES_EN[..] })),
-                _ => {
-                    new.language = None;
-                    new
-                }
+            // A reply answers the latest comment, after it; with no comment yet, it is one.
+            let parent = comments.last().cloned();
+            if kind == InteractionKind::Reply && parent.is_none() {
+                kind = InteractionKind::Comment;
+            }
+            let after = match (&kind, &parent) {
+                (InteractionKind::Reply, Some((_, commented))) => *commented,
+                _ => published,
             };
+            let at = self.time_between(after, network.clock().now());
+            let mut new = NewInteraction::new(kind.clone(), person.author.clone()).about(post.clone()).at(at);
+            if let Some(texts) = texts_for(&kind, person.language) {
+                new = new.text(self.choose(texts)).language(person.language);
+            }
+            if let (InteractionKind::Reply, Some((comment, _))) = (&kind, parent) {
+                new = new.in_reply_to(comment);
+            }
             let interaction = network.add(new)?;
             if interaction.kind == InteractionKind::Comment {
-                comments.push(interaction.id.clone());
+                comments.push((interaction.id.clone(), interaction.created_at));
             }
             added.push(interaction);
         }
@@ -225,29 +214,20 @@ impl Community {
         for _ in 0..count {
             let Some(kind) = self.pick_kind(&kinds) else { break };
             let person = self.person(&network.profile().capabilities.platform);
-            let spanish = person.language == "es";
             let at = self.time_between(since, now);
             let interaction = match kind {
                 InteractionKind::Listening => {
-                    let text = self.choose(if spanish { &CHATTER_ES[..] } else { &CHATTER_EN[..] });
-                    let mut new = NewInteraction::new(kind, person.author.clone()).text(text).at(at);
-                    new.language = Some(person.language.to_owned());
+                    let texts = texts_for(&kind, person.language).unwrap_or(&CHATTER_EN);
+                    let new = NewInteraction::new(kind, person.author.clone())
+                        .text(self.choose(texts))
+                        .language(person.language)
+                        .at(at);
                     network.add_public_post(new)?
                 }
                 _ => {
-                    let text = match kind {
-                        InteractionKind::Mention => Some(
-                            self.choose(if spanish { &MENTIONS_ES[..] } else { &MENTIONS_EN[..] })
-                                .replace("{brand}", &brand),
-                        ),
-                        InteractionKind::DirectMessage => {
-                            Some(self.choose(if spanish { &MESSAGES_ES[..] } else { &MESSAGES_EN[..] }).to_owned())
-                        }
-                        _ => None,
-                    };
-                    let mut new = NewInteraction::new(kind, person.author.clone()).at(at);
-                    if let Some(text) = text {
-                        new = new.text(text).language(person.language);
+                    let mut new = NewInteraction::new(kind.clone(), person.author.clone()).at(at);
+                    if let Some(texts) = texts_for(&kind, person.language) {
+                        new = new.text(self.choose(texts).replace("{brand}", &brand)).language(person.language);
                     }
                     network.add(new)?
                 }
@@ -300,6 +280,27 @@ impl Community {
         let index = self.rng.random_range(0..texts.len());
         texts[index].to_owned()
     }
+}
+
+/// What people write for an interaction of `kind` in `language`; `None` for the kinds
+/// without words (reactions, reposts, follows).
+fn texts_for(kind: &InteractionKind, language: &str) -> Option<&'static [&'static str]> {
+    let spanish = language == "es";
+    Some(match kind {
+        InteractionKind::Comment if spanish => &COMMENTS_ES,
+        InteractionKind::Comment => &COMMENTS_EN,
+        InteractionKind::Reply if spanish => &REPLIES_ES,
+        InteractionKind::Reply => &REPLIES_EN,
+        InteractionKind::Quote if spanish => &QUOTES_ES,
+        InteractionKind::Quote => &QUOTES_EN,
+        InteractionKind::Mention if spanish => &MENTIONS_ES,
+        InteractionKind::Mention => &MENTIONS_EN,
+        InteractionKind::DirectMessage if spanish => &MESSAGES_ES,
+        InteractionKind::DirectMessage => &MESSAGES_EN,
+        InteractionKind::Listening if spanish => &CHATTER_ES,
+        InteractionKind::Listening => &CHATTER_EN,
+        _ => return None,
+    })
 }
 
 fn listed(network: &MemoryPlatform, kinds: &[(InteractionKind, u32)]) -> Vec<(InteractionKind, u32)> {
