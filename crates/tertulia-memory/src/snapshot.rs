@@ -21,8 +21,12 @@ struct SnapshotOut<'a> {
 }
 
 #[derive(Deserialize)]
-struct SnapshotIn {
+struct SnapshotVersion {
     version: u32,
+}
+
+#[derive(Deserialize)]
+struct SnapshotIn {
     state: State,
 }
 
@@ -72,14 +76,16 @@ impl Snapshot {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(error.into()),
         };
-        let snapshot: SnapshotIn = serde_json::from_slice(&bytes)
-            .map_err(|error| SnapshotError::Format(format!("unreadable snapshot: {error}")))?;
-        if snapshot.version != VERSION {
+        let unreadable = |error: serde_json::Error| SnapshotError::Format(format!("unreadable snapshot: {error}"));
+        // The version first, so a snapshot from another version is named as such.
+        let version: SnapshotVersion = serde_json::from_slice(&bytes).map_err(unreadable)?;
+        if version.version != VERSION {
             return Err(SnapshotError::Format(format!(
                 "snapshot version {} is not the supported version {VERSION}",
-                snapshot.version
+                version.version
             )));
         }
+        let snapshot: SnapshotIn = serde_json::from_slice(&bytes).map_err(unreadable)?;
         Ok(Some(snapshot.state))
     }
 
