@@ -1,7 +1,12 @@
 //! One interaction to add to the network, described by what matters to a test.
 
 use chrono::{DateTime, Utc};
-use tertulia_core::{Author, InteractionKind, RemoteId};
+use tertulia_core::{
+    Author, ConversationId, Error, ErrorKind, Interaction, InteractionKind, Operation, RemoteId, Result,
+};
+
+use crate::state::State;
+use crate::{IdStyle, NetworkProfile, ids};
 
 /// An interaction to add with [`MemoryPlatform::add`](crate::MemoryPlatform::add): the
 /// network fills in the id, the time (now, unless set), the conversation and the permalink.
@@ -85,4 +90,81 @@ impl NewInteraction {
         self.id = Some(id.into());
         self
     }
+}
+
+/// Turns a [`NewInteraction`] into an interaction of this network, checking what it refers to.
+pub(crate) fn build_interaction(
+    state: &mut State,
+    profile: &NetworkProfile,
+    now: DateTime<Utc>,
+    new: NewInteraction,
+    public: bool,
+) -> Result<Interaction> {
+    let not_found = |what: &RemoteId| {
+        let message = format!("no post or interaction {what}");
+        Error::new(ErrorKind::NotFound, profile.capabilities.platform.clone(), Operation::ListInteractions, message)
+    };
+    if let Some(subject) = &new.subject
+        && state.post(subject).is_none()
+    {
+        return Err(not_found(subject));
+    }
+    let in_reply_to = match (&new.in_reply_to, &new.kind) {
+        (Some(item), _) => Some(item.clone()),
+        (None, InteractionKind::Comment) => new.subject.clone(),
+        _ => None,
+    };
+    if let Some(item) = &in_reply_to
+        && state.post(item).is_none()
+        && state.interaction(item).is_none()
+    {
+        return Err(not_found(item));
+    }
+    let n = state.next();
+    let repo = match &profile.id_style {
+        IdStyle::AtUri { .. } => new.author.id.as_str().to_owned(),
+        IdStyle::Numeric { .. } => String::new(),
+    };
+    let id = new.id.unwrap_or_else(|| ids::item_id(profile, n, &repo));
+    let conversation = match &new.kind {
+        InteractionKind::DirectMessage => Some(ConversationId::new(format!("dm-{}", new.author.id))),
+        _ => new.subject.as_ref().or(in_reply_to.as_ref()).map(|root| ConversationId::new(thread_root(state, root))),
+    };
+    let permalink = match &new.kind {
+        InteractionKind::Reaction
+        | InteractionKind::Repost
+        | InteractionKind::Follow
+        | InteractionKind::DirectMessage => None,
+        _ => ids::permalink(profile, new.author.handle.as_str(), &id),
+    };
+    Ok(Interaction {
+        id,
+        platform: profile.capabilities.platform.clone(),
+        account: None,
+        kind: new.kind,
+        author: new.author,
+        text: new.text,
+        language: new.language,
+        created_at: new.at.unwrap_or(now),
+        subject: if public { None } else { new.subject },
+        in_reply_to,
+        conversation,
+        permalink,
+    })
+}
+
+/// The root of the thread an item belongs to.
+fn thread_root(state: &State, item: &RemoteId) -> String {
+    let mut current = item.clone();
+    for _ in 0..1000 {
+        let parent = state
+            .post(&current)
+            .and_then(|post| post.in_reply_to.clone())
+            .or_else(|| state.interaction(&current).and_then(|i| i.in_reply_to.clone()));
+        match parent {
+            Some(parent) => current = parent,
+            None => break,
+        }
+    }
+    current.into_string()
 }
