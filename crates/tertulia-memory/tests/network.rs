@@ -352,3 +352,35 @@ async fn the_community_is_deterministic_bilingual_and_speaks_the_network_kinds()
     let chatter = Community::new(1).chatter(&x, 20, 24).unwrap();
     assert!(chatter.iter().all(|i| matches!(i.kind, InteractionKind::Mention | InteractionKind::Listening)));
 }
+
+#[tokio::test]
+async fn a_publishing_quota_is_a_rolling_window_of_posts() {
+    let mut caps = NetworkProfile::mastodon_like().capabilities;
+    caps.publish_quota = Some(tertulia_core::Quota { max: 2, window: Duration::from_secs(24 * 3600) });
+    let (clock, network) = network(NetworkProfile::mastodon_like().capabilities(caps).unlimited());
+    let first = network.publish(&request("uno", 1)).await.published().unwrap().id.clone();
+    clock.advance(Duration::from_secs(3600));
+    assert!(is_published(&network.publish(&request("dos", 2)).await));
+    // Replies do not count.
+    let comment = ReplyRequest::new(first, "primer comentario", IdempotencyKey::new("c"), ClientMarker::new("c"));
+    assert!(network.reply(&comment).await.published().is_some());
+    let outcome = network.publish(&request("tres", 3)).await;
+    let PublishStatus::Failed(error) = &outcome.status else { panic!("{outcome:?}") };
+    assert_eq!(error.kind(), ErrorKind::RateLimited);
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(23 * 3600)), "when the first post leaves the window");
+    clock.advance(Duration::from_secs(23 * 3600));
+    assert!(is_published(&network.publish(&request("tres", 3)).await));
+}
+
+#[tokio::test]
+async fn a_first_comment_goes_under_the_post() {
+    use tertulia_core::PlatformExt;
+    let (_, network) = network(NetworkProfile::bluesky_like());
+    let post = request("Nueva carta", 1);
+    let comment =
+        ReplyRequest::new("".into(), "La carta completa, en la web", IdempotencyKey::new("c"), ClientMarker::new("c"));
+    let (outcome, comment_outcome) = network.publish_with_first_comment(&post, Some(&comment)).await;
+    let post_id = outcome.published().unwrap().id.clone();
+    let comment_id = comment_outcome.unwrap().published().unwrap().id.clone();
+    assert_eq!(network.get_post(&comment_id).await.unwrap().in_reply_to, Some(post_id));
+}

@@ -37,6 +37,9 @@ impl MemoryPlatform {
         {
             return PublishStatus::Published { reference: existing.reference, published_at: existing.created_at };
         }
+        if let Err(error) = self.check_quota(&inner.state, operation, now) {
+            return PublishStatus::Failed(error);
+        }
         if let Err(error) = self.check_draft(&inner.state, &draft, now) {
             return PublishStatus::Failed(error);
         }
@@ -90,6 +93,37 @@ impl MemoryPlatform {
         let window = chrono::Duration::from_std(self.profile.idempotency_window).unwrap_or(chrono::Duration::MAX);
         let fresh = remembered.at.checked_add_signed(window).is_none_or(|until| now < until);
         if fresh { state.post(&remembered.post).cloned() } else { None }
+    }
+
+    /// The platform's publishing quota ([`Capabilities::publish_quota`](tertulia_core::Capabilities::publish_quota)):
+    /// at most `max` posts (replies apart) in any rolling window.
+    fn check_quota(&self, state: &State, operation: Operation, now: DateTime<Utc>) -> Result<()> {
+        let Some(quota) = self.profile.capabilities.publish_quota.filter(|_| operation == Operation::Publish) else {
+            return Ok(());
+        };
+        let window = chrono::Duration::from_std(quota.window).unwrap_or(chrono::Duration::MAX);
+        let since = now.checked_sub_signed(window).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let mut recent: Vec<DateTime<Utc>> = state
+            .posts
+            .iter()
+            .filter(|post| !post.is_reply && post.created_at > since)
+            .map(|post| post.created_at)
+            .collect();
+        if recent.len() < quota.max as usize {
+            return Ok(());
+        }
+        recent.sort();
+        // A slot frees when the oldest post of the window leaves it.
+        let frees = recent[recent.len() - quota.max as usize].checked_add_signed(window).unwrap_or(now);
+        let wait = (frees - now).to_std().unwrap_or_default().max(std::time::Duration::from_secs(1));
+        Err(self
+            .err(
+                ErrorKind::RateLimited,
+                operation,
+                format!("the quota of {} posts per {:?} is spent", quota.max, quota.window),
+            )
+            .with_status(429)
+            .with_retry_after(wait))
     }
 
     fn check_draft(&self, state: &State, draft: &Draft<'_>, now: DateTime<Utc>) -> Result<()> {
