@@ -21,7 +21,8 @@ pub enum Check {
     PublishThreadInOrder,
     /// A post scheduled natively comes back as scheduled.
     PublishScheduledNatively,
-    /// A text over the network's limit is refused as invalid input.
+    /// A text over the network's limit is refused as invalid input (the text is `a` repeated
+    /// `max_length + 1` times, from the capabilities).
     TextOverTheLimit,
     /// A reply to an interaction goes out and answers it.
     ReplyToInteraction,

@@ -50,6 +50,12 @@ impl Fault {
         self
     }
 
+    /// Sets the HTTP status the error carries.
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
     pub(crate) fn error(&self, platform: &PlatformKind) -> Error {
         let message = format!("injected {} failure", self.kind);
         let mut error = Error::new(self.kind, platform.clone(), self.operation, message);

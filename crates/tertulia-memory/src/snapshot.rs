@@ -7,12 +7,15 @@
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
 use crate::state::State;
 
 const VERSION: u32 = 1;
+
+static SAVES: AtomicU64 = AtomicU64::new(0);
 
 #[derive(Serialize)]
 struct SnapshotOut<'a> {
@@ -69,6 +72,14 @@ impl Snapshot {
         &self.path
     }
 
+    /// Makes sure the snapshot's directory exists, so the first save can happen.
+    pub(crate) fn prepare_directory(&self) -> Result<(), SnapshotError> {
+        match self.path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => fs::create_dir_all(parent).map_err(SnapshotError::from),
+            _ => Ok(()),
+        }
+    }
+
     /// Reads the state, or `None` when there is no snapshot yet.
     pub(crate) fn load(&self) -> Result<Option<State>, SnapshotError> {
         let bytes = match fs::read(&self.path) {
@@ -98,7 +109,9 @@ impl Snapshot {
             _ => PathBuf::from("."),
         };
         let file_name = self.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        let temporary = directory.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        // Unique per process and per save, so two writers never share a temporary file.
+        let attempt = SAVES.fetch_add(1, Ordering::Relaxed);
+        let temporary = directory.join(format!(".{file_name}.{}.{attempt}.tmp", std::process::id()));
         let written = (|| {
             let mut file = File::create(&temporary)?;
             file.write_all(&bytes)?;

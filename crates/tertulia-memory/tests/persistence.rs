@@ -165,3 +165,12 @@ async fn a_kill_at_any_moment_loses_no_reported_post() {
     }
     assert!(all.len() >= 25 + 35 + 45 - 3, "{} posts reported", all.len());
 }
+
+#[tokio::test]
+async fn a_new_file_may_live_in_a_directory_yet_to_exist() {
+    let scratch = Scratch::new("nested");
+    let file = scratch.0.join("brands").join("cafe").join("network.json");
+    let network = MemoryPlatform::open(&file, NetworkProfile::x_like(), clock()).unwrap();
+    assert!(network.publish(&request(1)).await.published().is_some());
+    assert!(file.exists());
+}

@@ -65,7 +65,8 @@ impl MemoryPlatform {
         let snapshot = Snapshot::new(path.as_ref());
         let platform = profile.capabilities.platform.clone();
         let state = snapshot
-            .load()
+            .prepare_directory()
+            .and_then(|()| snapshot.load())
             .map_err(|error| {
                 Error::new(
                     ErrorKind::Configuration,
