@@ -161,8 +161,10 @@ async fn native_scheduling_holds_the_post_until_its_time() {
     let (clock, mastodon) = network(NetworkProfile::mastodon_like());
     let at = start() + chrono::Duration::hours(2);
     let outcome = mastodon.publish(&request("Mañana, tarta", 1).schedule_at(at)).await;
-    let PublishStatus::Scheduled { id, at: when } = outcome.status else { panic!("{outcome:?}") };
+    let PublishStatus::Scheduled { id, at: when } = outcome.status.clone() else { panic!("{outcome:?}") };
     assert_eq!(when, at);
+    let replay = mastodon.publish(&request("Mañana, tarta", 1).schedule_at(at)).await;
+    assert_eq!(replay.status, outcome.status, "a replayed key answers the same scheduled item");
     assert_eq!(mastodon.get_post(&id).await.unwrap_err().kind(), ErrorKind::NotFound, "not out yet");
     assert_eq!(mastodon.account_metrics().await.unwrap().posts, Some(0));
     clock.advance(Duration::from_secs(2 * 3600));

@@ -1,7 +1,11 @@
 //! Publishing and replying: the checks a post passes and how it is stored.
 
 use chrono::{DateTime, Utc};
-use tertulia_core::{ClientMarker, ErrorKind, Operation, PublishOutcome, PublishStatus, RemoteId, Result, Visibility};
+use tertulia_core::{
+    ClientMarker, ErrorKind, IdempotencyKey, MediaId, Operation, PublishOutcome, PublishStatus, RemoteId, Result,
+    Visibility,
+};
+use url::Url;
 
 use super::MemoryPlatform;
 use crate::ids;
@@ -12,14 +16,14 @@ use crate::validate;
 pub(super) struct Draft<'a> {
     pub(super) operation: Operation,
     pub(super) text: &'a str,
-    pub(super) media: &'a [tertulia_core::MediaId],
-    pub(super) link: Option<&'a url::Url>,
+    pub(super) media: &'a [MediaId],
+    pub(super) link: Option<&'a Url>,
     pub(super) in_reply_to: Option<&'a RemoteId>,
     pub(super) schedule_at: Option<DateTime<Utc>>,
     pub(super) language: Option<&'a String>,
     pub(super) content_warning: Option<&'a String>,
     pub(super) visibility: Visibility,
-    pub(super) idempotency_key: &'a tertulia_core::IdempotencyKey,
+    pub(super) idempotency_key: &'a IdempotencyKey,
     pub(super) marker: &'a ClientMarker,
 }
 
@@ -35,7 +39,7 @@ impl MemoryPlatform {
         if caps.idempotency_keys
             && let Some(existing) = self.remembered(&inner.state, draft.idempotency_key, now)
         {
-            return PublishStatus::Published { reference: existing.reference, published_at: existing.created_at };
+            return status_of(existing);
         }
         if let Err(error) = self.check_quota(&inner.state, operation, now) {
             return PublishStatus::Failed(error);
@@ -81,14 +85,10 @@ impl MemoryPlatform {
                 .with_temporary(true);
             return PublishStatus::Unknown(error);
         }
-        if post.scheduled {
-            PublishStatus::Scheduled { id: post.reference.id, at: post.created_at }
-        } else {
-            PublishStatus::Published { reference: post.reference, published_at: post.created_at }
-        }
+        status_of(post)
     }
 
-    fn remembered(&self, state: &State, key: &tertulia_core::IdempotencyKey, now: DateTime<Utc>) -> Option<StoredPost> {
+    fn remembered(&self, state: &State, key: &IdempotencyKey, now: DateTime<Utc>) -> Option<StoredPost> {
         let remembered = state.keys.get(key)?;
         let window = chrono::Duration::from_std(self.profile.idempotency_window).unwrap_or(chrono::Duration::MAX);
         let fresh = remembered.at.checked_add_signed(window).is_none_or(|until| now < until);
@@ -168,10 +168,15 @@ impl MemoryPlatform {
     }
 }
 
-pub(super) fn outcome(
-    request_key: &tertulia_core::IdempotencyKey,
-    marker: &ClientMarker,
-    status: PublishStatus,
-) -> PublishOutcome {
+/// How a stored post is reported: held by the network until its time, or out.
+fn status_of(post: StoredPost) -> PublishStatus {
+    if post.scheduled {
+        PublishStatus::Scheduled { id: post.reference.id, at: post.created_at }
+    } else {
+        PublishStatus::Published { reference: post.reference, published_at: post.created_at }
+    }
+}
+
+pub(super) fn outcome(request_key: &IdempotencyKey, marker: &ClientMarker, status: PublishStatus) -> PublishOutcome {
     PublishOutcome { idempotency_key: request_key.clone(), marker: marker.clone(), status }
 }
