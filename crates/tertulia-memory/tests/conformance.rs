@@ -7,9 +7,28 @@ use tertulia_conformance::{Fault, Harness, Prepared, Scenario, Skip};
 use tertulia_core::{Author, ClientMarker, IdempotencyKey, InteractionKind, ManualClock, Platform, PublishRequest};
 use tertulia_memory::{MemoryPlatform, NetworkProfile, NewInteraction};
 
-/// Prepares a fresh in-memory network of one profile for each scenario.
+/// Prepares a fresh in-memory network of one profile for each scenario, optionally kept in
+/// a snapshot file.
 struct MemoryHarness {
     profile: fn() -> NetworkProfile,
+    on_disk: bool,
+}
+
+/// A directory removed when the check ends.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Scratch(std::env::temp_dir().join(format!("tertulia-memory-conformance-{}-{n}", std::process::id())))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn author(handle: &str) -> Author {
@@ -22,7 +41,12 @@ impl Harness for MemoryHarness {
         let clock = Arc::new(ManualClock::new(scenario.now));
         let profile =
             (self.profile)().followers(scenario.account.followers).display_name(scenario.account.display_name);
-        let network = Arc::new(MemoryPlatform::new(profile, clock.clone()));
+        let scratch = self.on_disk.then(Scratch::new);
+        let network = Arc::new(match &scratch {
+            Some(dir) => MemoryPlatform::open(dir.0.join("network.json"), profile, clock.clone())
+                .map_err(|error| Skip::new(format!("cannot open the snapshot: {error}")))?,
+            None => MemoryPlatform::new(profile, clock.clone()),
+        });
         let seeding = |error: tertulia_core::Error| Skip::new(format!("seeding failed: {error}"));
 
         let mut posts = Vec::new();
@@ -87,23 +111,29 @@ impl Harness for MemoryHarness {
             Some(Fault::LoseOutcome { operation }) => network.lose_next_outcome(operation),
             None => {}
         }
-        Ok(Prepared::new(network).posts(posts).interactions(interactions))
+        Ok(Prepared::new(network).posts(posts).interactions(interactions).keep(scratch))
     }
 }
 
 mod mastodon_like {
     use super::*;
-    tertulia_conformance::suite!(MemoryHarness { profile: NetworkProfile::mastodon_like });
+    tertulia_conformance::suite!(MemoryHarness { profile: NetworkProfile::mastodon_like, on_disk: false });
 }
 
 mod bluesky_like {
     use super::*;
-    tertulia_conformance::suite!(MemoryHarness { profile: NetworkProfile::bluesky_like });
+    tertulia_conformance::suite!(MemoryHarness { profile: NetworkProfile::bluesky_like, on_disk: false });
 }
 
 mod x_like {
     use super::*;
-    tertulia_conformance::suite!(MemoryHarness { profile: NetworkProfile::x_like });
+    tertulia_conformance::suite!(MemoryHarness { profile: NetworkProfile::x_like, on_disk: false });
+}
+
+mod mastodon_like_on_disk {
+    //! The same network kept in a snapshot file behaves the same.
+    use super::*;
+    tertulia_conformance::suite!(MemoryHarness { profile: NetworkProfile::mastodon_like, on_disk: true });
 }
 
 mod bare {
@@ -118,14 +148,19 @@ mod bare {
 
     #[tokio::test]
     async fn unsupported_operations() {
-        let verdict =
-            tertulia_conformance::checks::unsupported_operations(&MemoryHarness { profile: publish_only }).await;
+        let verdict = tertulia_conformance::checks::unsupported_operations(&MemoryHarness {
+            profile: publish_only,
+            on_disk: false,
+        })
+        .await;
         assert_eq!(verdict, tertulia_conformance::Verdict::Passed);
     }
 
     #[tokio::test]
     async fn a_check_the_capabilities_rule_out_is_skipped_not_passed() {
-        let verdict = tertulia_conformance::checks::search_public_posts(&MemoryHarness { profile: publish_only }).await;
+        let verdict =
+            tertulia_conformance::checks::search_public_posts(&MemoryHarness { profile: publish_only, on_disk: false })
+                .await;
         assert!(matches!(verdict, tertulia_conformance::Verdict::Skipped(ref reason) if reason.contains("search")));
     }
 }
