@@ -49,7 +49,7 @@ macro_rules! suite {
             async fn $check() {
                 let harness = $harness;
                 let verdict = $crate::checks::$check(&harness).await;
-                $crate::report(stringify!($check), verdict);
+                $crate::report(concat!(module_path!(), "::", stringify!($check)), verdict);
             }
         )*
     };

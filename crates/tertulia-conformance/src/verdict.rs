@@ -20,11 +20,12 @@ pub const STRICT_VARIABLE: &str = "TERTULIA_CONFORMANCE_STRICT";
 /// `TERTULIA_CONFORMANCE_STRICT` is set, fails the test.
 pub fn report(check: &str, verdict: Verdict) {
     if let Verdict::Skipped(reason) = verdict {
-        let line = format!("conformance check {check} SKIPPED: {reason}\n");
-        // Written to the real stderr handle, which test output capture does not intercept.
-        let _ = std::io::stderr().write_all(line.as_bytes());
+        let line = format!("conformance check {check} SKIPPED: {reason}");
+        // Written to the real stderr handle, which test output capture does not intercept, on
+        // a line of its own even amid the test runner's progress output.
+        let _ = std::io::stderr().write_all(format!("\n{line}\n").as_bytes());
         if std::env::var_os(STRICT_VARIABLE).is_some() {
-            panic!("{}", line.trim_end());
+            panic!("{line}");
         }
     }
 }
