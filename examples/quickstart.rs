@@ -27,9 +27,10 @@ const COMMUNITY_SEED: u64 = 2026;
 async fn main() -> Result<(), Box<dyn Error>> {
     // The brand, its time zone and its one account.
     let mut brand = Brand::new(BrandId::new("cafe-tertulia"), "Café Tertulia", chrono_tz::Europe::Madrid);
-    let profile = NetworkProfile::mastodon_like();
+    let account_id = AccountId::new("cafe-mastodon");
+    let profile = NetworkProfile::mastodon_like().account_id(account_id.clone());
     brand.accounts.push(Account {
-        id: AccountId::new("cafe-mastodon"),
+        id: account_id,
         platform: PlatformKind::Mastodon,
         handle: profile.account.handle.clone(),
         remote_id: Some(profile.account.id.clone()),

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use tertulia_core::{
-    Capabilities, Counter, Handle, InteractionKind, MediaKind, MediaRules, Operation, PlatformKind, RemoteId, TextRules,
+    AccountId, Capabilities, Counter, Handle, InteractionKind, MediaKind, MediaRules, Operation, PlatformKind,
+    RemoteId, TextRules,
 };
 
 /// A budget of calls per fixed window for one operation.
@@ -42,6 +43,8 @@ pub enum IdStyle {
 pub struct AccountProfile {
     /// The platform's id for it.
     pub id: RemoteId,
+    /// The library user's id for it, stamped on every interaction addressed to it.
+    pub library_id: Option<AccountId>,
     /// Its handle, without `@`.
     pub handle: Handle,
     /// Its display name.
@@ -150,6 +153,7 @@ impl NetworkProfile {
             capabilities,
             account: AccountProfile {
                 id: RemoteId::new("109000000000000001"),
+                library_id: None,
                 handle: Handle::new("cafetertulia"),
                 display_name: "Café Tertulia".into(),
                 followers: 1200,
@@ -230,6 +234,7 @@ impl NetworkProfile {
             capabilities,
             account: AccountProfile {
                 id: RemoteId::new("did:plc:cafetertulia0000000000000"),
+                library_id: None,
                 handle: Handle::new("cafetertulia.bsky.social"),
                 display_name: "Café Tertulia".into(),
                 followers: 800,
@@ -309,6 +314,7 @@ impl NetworkProfile {
             capabilities,
             account: AccountProfile {
                 id: RemoteId::new("1500000000000000001"),
+                library_id: None,
                 handle: Handle::new("cafetertulia"),
                 display_name: "Café Tertulia".into(),
                 followers: 2400,
@@ -401,6 +407,12 @@ impl NetworkProfile {
     /// Sets the connected account's handle.
     pub fn handle(mut self, handle: impl Into<Handle>) -> Self {
         self.account.handle = handle.into();
+        self
+    }
+
+    /// Sets the library user's id for the account, stamped on its interactions.
+    pub fn account_id(mut self, id: impl Into<AccountId>) -> Self {
+        self.account.library_id = Some(id.into());
         self
     }
 

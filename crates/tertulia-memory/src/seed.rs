@@ -140,7 +140,7 @@ pub(crate) fn build_interaction(
     Ok(Interaction {
         id,
         platform: profile.capabilities.platform.clone(),
-        account: None,
+        account: if public { None } else { profile.account.library_id.clone() },
         kind: new.kind,
         author: new.author,
         text: new.text,

@@ -239,7 +239,7 @@ async fn replies_answer_interactions_and_stay_private_for_messages() {
 
 #[tokio::test]
 async fn listing_filters_kinds_hides_the_future_and_refuses_foreign_cursors() {
-    let (_, network) = network(NetworkProfile::mastodon_like());
+    let (_, network) = network(NetworkProfile::mastodon_like().account_id("cafe-mastodon"));
     let post = network.publish(&request("Hola", 1)).await.published().unwrap().id.clone();
     let ana = Author::new("7", "ana");
     network.add(NewInteraction::new(InteractionKind::Comment, ana.clone()).text("¡Bien!").about(post.clone())).unwrap();
@@ -252,6 +252,7 @@ async fn listing_filters_kinds_hides_the_future_and_refuses_foreign_cursors() {
         network.list_interactions(&InteractionQuery::default().kinds([InteractionKind::Comment])).await.unwrap();
     assert_eq!(comments.items.len(), 1);
     assert_eq!(comments.items[0].in_reply_to, Some(post.clone()), "a comment answers the post");
+    assert_eq!(comments.items[0].account, Some(tertulia_core::AccountId::new("cafe-mastodon")));
     assert_eq!(comments.items[0].conversation.as_ref().map(|c| c.as_str()), Some(post.as_str()));
     let foreign = InteractionQuery::default().cursor(Cursor::new("max_id=12"));
     assert_eq!(network.list_interactions(&foreign).await.unwrap_err().kind(), ErrorKind::InvalidInput);
