@@ -4,3 +4,8 @@
 pub use tertulia_core as core;
 #[doc(inline)]
 pub use tertulia_core::*;
+
+/// Each network's text rules: counting, entities, Bluesky facets, validation, threads.
+#[cfg(feature = "text")]
+#[doc(inline)]
+pub use tertulia_text as text;
