@@ -44,6 +44,27 @@ pub fn length(text: &str, rules: &TextRules) -> u32 {
     u32::try_from(total).unwrap_or(u32::MAX)
 }
 
+/// The length of a post with a content warning, as Mastodon counts it: the warning as
+/// written, then the text with its URLs and mentions shortened.
+///
+/// ```
+/// use tertulia_core::PlatformKind;
+/// use tertulia_text::{length_with_spoiler, rules_for};
+/// let rules = rules_for(&PlatformKind::Mastodon);
+/// assert_eq!(length_with_spoiler("spoiler", "https://cafetertulia.es/una/ruta/larga", &rules), 30);
+/// ```
+pub fn length_with_spoiler(spoiler_text: &str, text: &str, rules: &TextRules) -> u32 {
+    let warning = TextRules { url_weight: None, remote_mentions_count_as_local: false, ..rules.clone() };
+    let mut total = length(spoiler_text, &warning) + length(text, rules);
+    if rules.counter == Counter::Graphemes
+        && let (Some(a), Some(b)) = (spoiler_text.chars().next_back(), text.chars().next())
+        && joins(a, b)
+    {
+        total -= 1;
+    }
+    total
+}
+
 /// Whether `text` fits the network's limits (length and, where set, bytes).
 ///
 /// ```

@@ -9,7 +9,7 @@ mod rules;
 mod units;
 mod x;
 
-pub use count::{fits, length};
+pub use count::{fits, length, length_with_spoiler};
 pub use extract::{
     Entity, EntityKind, UrlFlavor, UrlOptions, extract_cashtags, extract_entities, extract_fediverse_mentions,
     extract_hashtags, extract_mentions, extract_reply, extract_urls, extract_urls_with, is_valid_hashtag,

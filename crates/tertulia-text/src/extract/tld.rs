@@ -31,6 +31,14 @@ pub(crate) fn match_tld(text: &str, start: usize, limit: usize) -> Option<usize>
                 return Some(end);
             }
         }
+        if !char_at(text, end).is_some_and(|c| c.is_ascii()) {
+            // A name that starts in ASCII and goes on outside it (`vermögensberater`).
+            if let Some(found) =
+                match_other(text, start, GENERIC_OTHER).or_else(|| match_other(text, start, COUNTRY_OTHER))
+            {
+                return Some(found);
+            }
+        }
         return match_punycode(text, start);
     }
     if first.is_ascii() {
@@ -51,7 +59,7 @@ fn match_punycode(text: &str, start: usize) -> Option<usize> {
     None
 }
 
-/// The longest TLD of `table` (non-ASCII names) that prefixes the text at `start`.
+/// The longest TLD of `table` (names with non-ASCII letters) that prefixes the text at `start`.
 fn match_other(text: &str, start: usize, table: &[&str]) -> Option<usize> {
     let rest = text.get(start..)?;
     // Lower-case a short run of non-ASCII characters into a stack buffer.
@@ -60,7 +68,7 @@ fn match_other(text: &str, start: usize, table: &[&str]) -> Option<usize> {
     let mut written = 0;
     let mut count = 0;
     for c in rest.chars() {
-        if c.is_ascii() || count == MAX_TLD_CHARS {
+        if (c.is_ascii() && !c.is_ascii_alphabetic()) || count == MAX_TLD_CHARS {
             break;
         }
         let mut lower = c.to_lowercase();
