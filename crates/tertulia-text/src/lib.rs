@@ -1,12 +1,16 @@
 #![doc = include_str!("../README.md")]
 
+mod boundaries;
 mod classes;
 mod count;
 mod emoji;
 mod extract;
 mod facets;
 mod rules;
+mod split;
+mod truncate;
 mod units;
+mod validate;
 mod x;
 
 pub use count::{fits, length, length_with_spoiler};
@@ -19,5 +23,8 @@ pub use facets::{ByteSlice, Detected, DetectedFacets, Facet, FacetFeature, detec
 pub use rules::{
     MastodonLimits, PINTEREST_TITLE_LIMIT, REDDIT_TITLE_LIMIT, TELEGRAM_CAPTION_LIMIT, mastodon_rules, rules_for,
 };
+pub use split::{SplitError, SplitOptions, split_thread};
+pub use truncate::truncate;
 pub use units::{Span, Unit};
+pub use validate::{Problem, ProblemKind, validate_content, validate_post};
 pub use x::{WeightRange, XConfig, XLength, x_length};
