@@ -9,3 +9,8 @@ pub use tertulia_core::*;
 #[cfg(feature = "memory")]
 #[doc(inline)]
 pub use tertulia_memory as memory;
+
+/// Each network's text rules: counting, entities, Bluesky facets, validation, threads.
+#[cfg(feature = "text")]
+#[doc(inline)]
+pub use tertulia_text as text;
