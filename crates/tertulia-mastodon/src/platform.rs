@@ -205,6 +205,38 @@ impl Mastodon {
         }
     }
 
+    /// Refuses, before sending, a status this server would refuse: longer than its limit as
+    /// it counts (content warning and text together, URLs at their fixed weight, remote
+    /// mentions as local ones), or with more attachments than it takes.
+    fn check_status(&self, operation: Operation, status: &NewStatus) -> Result<()> {
+        let rules = &self.capabilities.text;
+        let warning = status.spoiler_text.as_deref().unwrap_or_default();
+        let length = tertulia_text::length_with_spoiler(warning, &status.status, rules);
+        if length > rules.max_length {
+            return Err(self.invalid(
+                operation,
+                format!(
+                    "the status is {length} characters as {} counts them, {} over its limit of {}",
+                    self.domain,
+                    length - rules.max_length,
+                    rules.max_length
+                ),
+            ));
+        }
+        if status.media_ids.len() > rules.media.max_items as usize {
+            return Err(self.invalid(
+                operation,
+                format!(
+                    "{} takes at most {} attachments, not {}",
+                    self.domain,
+                    rules.media.max_items,
+                    status.media_ids.len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn check_schedule(&self, at: DateTime<Utc>) -> Result<()> {
         let earliest = self.clock.now() + MIN_SCHEDULE_LEAD;
         if at < earliest {
@@ -366,12 +398,35 @@ impl Platform for Mastodon {
             language: request.language.clone(),
             scheduled_at: request.schedule_at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
         };
+        if let Err(error) = self.check_status(Operation::Publish, &status) {
+            return outcome(PublishStatus::Failed(error));
+        }
         outcome(self.create(Operation::Publish, status, &request.idempotency_key).await)
     }
 
     async fn upload_media(&self, upload: &MediaUpload) -> Result<UploadedMedia> {
         if upload.bytes.is_empty() {
             return Err(self.invalid(Operation::UploadMedia, "the media is empty"));
+        }
+        let media = &self.capabilities.text.media;
+        if let (Some(alt), Some(limit)) = (&upload.alt_text, media.max_alt_text) {
+            let length = alt.chars().count();
+            if length > limit as usize {
+                let message = format!("the alt text is {length} characters; {} takes at most {limit}", self.domain);
+                return Err(self.invalid(Operation::UploadMedia, message));
+            }
+        }
+        let kind = tertulia_core::MediaKind::from_mime(&upload.mime);
+        let size_limit = match kind {
+            Some(tertulia_core::MediaKind::Image | tertulia_core::MediaKind::Gif) => media.max_image_bytes,
+            Some(tertulia_core::MediaKind::Video | tertulia_core::MediaKind::Audio) => media.max_video_bytes,
+            _ => None,
+        };
+        if let Some(limit) = size_limit
+            && upload.bytes.len() as u64 > limit
+        {
+            let message = format!("the file is {} bytes; {} takes at most {limit}", upload.bytes.len(), self.domain);
+            return Err(self.invalid(Operation::UploadMedia, message));
         }
         match self.api.upload_media(upload).await? {
             MediaState::Ready(attachment) => Ok(convert::uploaded(&attachment)),
@@ -419,6 +474,9 @@ impl Platform for Mastodon {
             language: request.language.clone(),
             scheduled_at: None,
         };
+        if let Err(error) = self.check_status(Operation::Reply, &status) {
+            return outcome(PublishStatus::Failed(error));
+        }
         outcome(self.create(Operation::Reply, status, &request.idempotency_key).await)
     }
 
