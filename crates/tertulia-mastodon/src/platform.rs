@@ -462,7 +462,10 @@ impl Platform for Mastodon {
             Err(error) => return outcome(PublishStatus::Failed(error)),
         };
         let mut text = request.text.clone();
-        if parent.account.id != self.me.id && !mentions(&text, &parent.account.acct) {
+        let acct = &parent.account.acct;
+        let local_in_full = format!("{acct}@{}", self.domain);
+        let mentioned = mentions(&text, acct) || (!acct.contains('@') && mentions(&text, &local_in_full));
+        if parent.account.id != self.me.id && !mentioned {
             text = format!("@{} {text}", parent.account.acct);
         }
         let status = NewStatus {

@@ -226,6 +226,22 @@ async fn a_reply_that_already_mentions_the_author_is_sent_as_written() {
     );
     assert!(mastodon.reply(&request).await.published().is_some());
     reply.assert_async().await;
+    // A local author named in full (`@ana@cafe.example`) is mentioned too.
+    let full = server
+        .mock("POST", "/api/v1/statuses")
+        .match_body(Matcher::PartialJson(json!({"status": "@ana@cafe.example ¡gracias!"})))
+        .with_body(status("115000000000000032", "2026-11-26T08:00:06.000Z", me(), "<p>x</p>").to_string())
+        .expect(1)
+        .create_async()
+        .await;
+    let request = ReplyRequest::new(
+        RemoteId::new("109000000000000060"),
+        "@ana@cafe.example ¡gracias!",
+        IdempotencyKey::new("k2"),
+        ClientMarker::new("m2"),
+    );
+    assert!(mastodon.reply(&request).await.published().is_some());
+    full.assert_async().await;
 }
 
 #[tokio::test]
