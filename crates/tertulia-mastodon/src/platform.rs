@@ -255,7 +255,10 @@ impl Mastodon {
     /// Waits for media the server is still processing (202, then 206 while it works).
     async fn wait_for_media(&self, mut attachment: crate::wire::MediaAttachment) -> Result<UploadedMedia> {
         let started = self.clock.now();
-        let mut wait = self.media_poll_interval;
+        // At least a tenth of a second between polls, whatever the config says: a zero
+        // interval must not turn into a busy loop against the server.
+        let first = self.media_poll_interval.max(Duration::from_millis(100));
+        let mut wait = first;
         loop {
             let waited = (self.clock.now() - started).to_std().unwrap_or_default();
             if waited >= self.media_processing_timeout {
@@ -272,7 +275,7 @@ impl Mastodon {
                 ));
             }
             self.clock.sleep(wait).await;
-            wait = (wait + wait / 2).min(self.media_poll_interval * 10);
+            wait = (wait + wait / 2).min(first * 10);
             match self.api.media(&attachment.id).await? {
                 MediaState::Ready(ready) => return Ok(convert::uploaded(&ready)),
                 MediaState::Processing(processing) => attachment = processing,
