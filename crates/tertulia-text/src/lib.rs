@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod analyze;
 mod boundaries;
 mod classes;
 mod count;
@@ -13,6 +14,7 @@ mod units;
 mod validate;
 mod x;
 
+pub use analyze::{Analysis, analyze};
 pub use count::{fits, length, length_with_spoiler};
 pub use extract::{
     Entity, EntityKind, UrlFlavor, UrlOptions, extract_cashtags, extract_entities, extract_fediverse_mentions,
