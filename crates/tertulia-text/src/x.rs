@@ -238,7 +238,11 @@ pub(crate) fn weigh(
         let rest = &t[i..];
         let multi = match urls.peek() {
             Some(url) if url.start == i => Some((url.end - i, url_weight)),
-            _ => config.emoji_parsing_enabled.then(|| emoji_len(rest)).flatten().map(|len| (len, u64::from(config.default_weight))),
+            _ => config
+                .emoji_parsing_enabled
+                .then(|| emoji_len(rest))
+                .flatten()
+                .map(|len| (len, u64::from(config.default_weight))),
         };
         let (bytes, piece_units, last) = match multi {
             Some((bytes, weight)) => {
