@@ -23,7 +23,8 @@ pub use extract::{
 };
 pub use facets::{ByteSlice, Detected, DetectedFacets, Facet, FacetFeature, detect_facets};
 pub use rules::{
-    MastodonLimits, PINTEREST_TITLE_LIMIT, REDDIT_TITLE_LIMIT, TELEGRAM_CAPTION_LIMIT, mastodon_rules, rules_for,
+    InstanceConfiguration, MastodonLimits, MediaConfiguration, PINTEREST_TITLE_LIMIT, REDDIT_TITLE_LIMIT,
+    StatusesConfiguration, TELEGRAM_CAPTION_LIMIT, mastodon_rules, rules_for,
 };
 pub use split::{SplitError, SplitOptions, split_thread};
 pub use truncate::truncate;

@@ -143,7 +143,18 @@ fn is_nfc_fast(text: &str) -> bool {
         };
         let safe = matches!(
             u32::from(c),
-            0x400..=0x482 | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3
+            0x400..=0x482
+                | 0x5D0..=0x5EA
+                | 0x621..=0x64A
+                | 0xE01..=0xE30
+                | 0x2010..=0x2027
+                | 0x3041..=0x3096
+                | 0x30A1..=0x30FA
+                | 0x4E00..=0x9FFF
+                | 0xAC00..=0xD7A3
+                | 0xFE00..=0xFE0F
+                | 0xFF01..=0xFFEF
+                | 0x1F000..=0x1FAFF
         );
         if !safe {
             return is_nfc_quick(text[i..].chars()) == IsNormalized::Yes;
@@ -296,6 +307,32 @@ mod tests {
         assert!(!measured.valid);
         assert_eq!(measured.valid_range_end, 279);
         assert_eq!(measured.permillage, 1003);
+    }
+
+    #[test]
+    fn the_blocks_skipped_by_the_quick_check_are_stable() {
+        use unicode_normalization::UnicodeNormalization;
+        let ranges = [
+            0x400..=0x482u32,
+            0x5D0..=0x5EA,
+            0x621..=0x64A,
+            0xE01..=0xE30,
+            0x2010..=0x2027,
+            0x3041..=0x3096,
+            0x30A1..=0x30FA,
+            0x4E00..=0x9FFF,
+            0xAC00..=0xD7A3,
+            0xFE00..=0xFE0F,
+            0xFF01..=0xFFEF,
+            0x1F000..=0x1FAFF,
+        ];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            // Yes for the quick check and combining class 0: unchanged alone and after "a".
+            let alone: String = c.to_string().nfc().collect();
+            assert_eq!(alone, c.to_string(), "U+{:04X}", u32::from(c));
+            assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0, "U+{:04X}", u32::from(c));
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{:04X}", u32::from(c));
+        }
     }
 
     #[test]
