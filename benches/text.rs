@@ -107,15 +107,23 @@ fn reference(corpus: &[String]) -> usize {
         .sum()
 }
 
-/// Times `run` over the corpus for about `budget` and returns seconds per corpus pass.
-fn seconds_per_pass(corpus: &[String], run: fn(&[String]) -> usize, budget: Duration) -> f64 {
+/// Times one pass of each library over the corpus, alternating them for about `budget`
+/// so that a busy machine slows both alike, and returns the median seconds per pass of each.
+fn seconds_per_pass(corpus: &[String], budget: Duration) -> (f64, f64) {
     let started = Instant::now();
-    let mut passes = 0u32;
-    while started.elapsed() < budget || passes < 3 {
-        black_box(run(black_box(corpus)));
-        passes += 1;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    while started.elapsed() < budget || ours.len() < 5 {
+        for (run, samples) in [(tertulia as fn(&[String]) -> usize, &mut ours), (reference, &mut theirs)] {
+            let lap = Instant::now();
+            black_box(run(black_box(corpus)));
+            samples.push(lap.elapsed().as_secs_f64());
+        }
     }
-    started.elapsed().as_secs_f64() / f64::from(passes)
+    let median = |samples: &mut Vec<f64>| {
+        samples.sort_by(f64::total_cmp);
+        samples[samples.len() / 2]
+    };
+    (median(&mut ours), median(&mut theirs))
 }
 
 fn bench(c: &mut Criterion) {
@@ -129,10 +137,8 @@ fn bench(c: &mut Criterion) {
     group.bench_function("twitter_text_0_3_1", |b| b.iter(|| reference(black_box(&corpus))));
     group.finish();
 
-    // One summary line per library, from a separate timed loop in the same run.
-    let budget = Duration::from_secs(3);
-    let ours = seconds_per_pass(&corpus, tertulia, budget);
-    let theirs = seconds_per_pass(&corpus, reference, budget);
+    // One summary line per library, from an alternating timed loop in the same run.
+    let (ours, theirs) = seconds_per_pass(&corpus, Duration::from_secs(6));
     let mb = bytes as f64 / 1_000_000.0;
     println!("corpus: {texts} texts, {bytes} bytes");
     for (name, secs) in [("tertulia-text", ours), ("twitter-text 0.3.1", theirs)] {

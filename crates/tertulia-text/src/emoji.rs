@@ -56,7 +56,7 @@ fn element(rest: &str, in_chain: bool) -> Option<usize> {
 /// the common scripts: below U+203C only ©, ®, digits, `#` and `*` can; CJK ideographs,
 /// kana and Hangul syllables cannot (but for four CJK symbols).
 #[inline]
-fn may_start(c: char) -> bool {
+pub(crate) fn may_start(c: char) -> bool {
     match u32::from(c) {
         0x30..=0x39 | 0x23 | 0x2A | 0xA9 | 0xAE => true,
         0..=0x203B => false,

@@ -135,8 +135,12 @@ pub struct XLength {
 fn is_nfc_fast(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
-    // Lead bytes below 0xCC encode characters below U+0300.
+    let mut last_class = 0u8;
+    // Lead bytes below 0xCC encode characters below U+0300 (combining class 0, stable).
     while let Some(offset) = bytes[i..].iter().position(|&b| b >= 0xCC) {
+        if offset > 0 {
+            last_class = 0;
+        }
         i += offset;
         let Some(c) = text[i..].chars().next() else {
             return true;
@@ -156,8 +160,18 @@ fn is_nfc_fast(text: &str) -> bool {
                 | 0xFF01..=0xFFEF
                 | 0x1F000..=0x1FAFF
         );
-        if !safe {
-            return is_nfc_quick(text[i..].chars()) == IsNormalized::Yes;
+        if safe {
+            last_class = 0;
+        } else {
+            // The standard quick check, one character at a time.
+            let class = unicode_normalization::char::canonical_combining_class(c);
+            if class != 0 && last_class > class {
+                return false;
+            }
+            if is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes {
+                return false;
+            }
+            last_class = class;
         }
         i += c.len_utf8();
     }
@@ -243,6 +257,31 @@ pub(crate) fn weigh(
                 weighted += n * w;
                 units += n as i64;
                 i = run;
+                continue;
+            }
+        }
+        if !bytes[i].is_ascii() && next_url > i {
+            // A run of characters that start no emoji and no URL: weigh each by its range.
+            let mut j = i;
+            let mut fast = false;
+            while j < next_url {
+                let Some(c) = t[j..].chars().next().filter(|c| !c.is_ascii() && !crate::emoji::may_start(*c)) else {
+                    break;
+                };
+                fast = true;
+                weighted += u64::from(config.weight(c));
+                if valid && is_invalid(c) {
+                    valid = false;
+                }
+                let width = c.len_utf16() as i64;
+                if valid && weighted <= max {
+                    valid_display = units + width - 1;
+                }
+                units += width;
+                j += c.len_utf8();
+            }
+            if fast {
+                i = j;
                 continue;
             }
         }
