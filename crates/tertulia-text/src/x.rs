@@ -138,12 +138,11 @@ fn stable_bmp() -> &'static [u64; 1024] {
     STABLE.get_or_init(|| {
         let mut table = [0u64; 1024];
         for code in 0..0x10000u32 {
-            if let Some(c) = char::from_u32(code) {
-                if unicode_normalization::char::canonical_combining_class(c) == 0
-                    && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
-                {
-                    table[code as usize / 64] |= 1 << (code % 64);
-                }
+            if let Some(c) = char::from_u32(code)
+                && unicode_normalization::char::canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+            {
+                table[code as usize / 64] |= 1 << (code % 64);
             }
         }
         table
