@@ -4,3 +4,8 @@
 pub use tertulia_core as core;
 #[doc(inline)]
 pub use tertulia_core::*;
+
+/// The Bluesky adapter ([`tertulia_bluesky`]).
+#[cfg(feature = "bluesky")]
+#[doc(inline)]
+pub use tertulia_bluesky as bluesky;
