@@ -61,7 +61,13 @@ const network = await TestNetwork.create({
   dbPostgresUrl: env.DB_POSTGRES_URL,
   dbPostgresSchema: schema,
   plc: { port: ports.plc },
-  pds: { port: ports.pds, hostname: 'localhost', enableDidDocWithSession: true, rateLimitsEnabled: false },
+  pds: {
+    port: ports.pds,
+    hostname: 'localhost',
+    enableDidDocWithSession: true,
+    // Off by default: tests create many accounts and sessions from one address.
+    rateLimitsEnabled: env.RATE_LIMITS === '1',
+  },
   bsky: { port: ports.appview, publicUrl: `http://localhost:${ports.appview}` },
   ozone: {
     port: ports.ozone,

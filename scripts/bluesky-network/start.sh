@@ -69,6 +69,7 @@ cp "$HERE/network.mjs" "$BSKY_NET_HOME/network.mjs"
   export PLC_PORT="$BSKY_PLC_PORT" PDS_PORT="$BSKY_PDS_PORT" APPVIEW_PORT="$BSKY_APPVIEW_PORT"
   export OZONE_PORT="$BSKY_OZONE_PORT" CONTROL_PORT="$BSKY_CONTROL_PORT"
   export INFO_FILE="$BSKY_NET_STATE/info.json" PID_FILE="$BSKY_PID_FILE"
+  export RATE_LIMITS="${TERTULIA_BSKY_RATE_LIMITS:-0}"
   exec setsid node "$BSKY_NET_HOME/network.mjs" </dev/null >"$BSKY_LOG_FILE" 2>&1
 ) &
 echo $! > "$BSKY_PID_FILE"
