@@ -136,7 +136,12 @@ impl Xrpc {
             if !retryable || attempt >= self.max_retries {
                 return Err(failure);
             }
-            let wait = failure.retry_after.unwrap_or_else(|| backoff(attempt)).min(self.max_backoff);
+            let wait = failure.retry_after.unwrap_or_else(|| backoff(attempt).min(self.max_backoff));
+            // A server that asks for a longer wait than the adapter may take gets its answer
+            // back, with its retry-after, for the caller to schedule.
+            if wait > self.max_backoff {
+                return Err(failure);
+            }
             tracing::debug!(nsid = request.nsid, attempt, ?wait, kind = ?failure.kind, "retrying");
             self.clock.sleep(wait).await;
             attempt += 1;

@@ -724,6 +724,28 @@ async fn a_429_that_lasts_is_rate_limited_with_retry_after() {
 }
 
 #[tokio::test]
+async fn a_reset_further_than_the_adapter_waits_is_handed_back_at_once() {
+    let mut server = Server::new_async().await;
+    let (adapter, clock) = adapter(&server).await;
+    let reset = (start() + chrono::Duration::minutes(2)).timestamp();
+    let limited = server
+        .mock("GET", xrpc_query("app.bsky.notification.listNotifications"))
+        .with_status(429)
+        .with_header("RateLimit-Limit", "3000")
+        .with_header("RateLimit-Remaining", "0")
+        .with_header("RateLimit-Reset", &reset.to_string())
+        .with_body(xrpc_error("RateLimitExceeded", "Rate Limit Exceeded"))
+        .expect(1)
+        .create_async()
+        .await;
+    let error = adapter.list_interactions(&InteractionQuery::default()).await.unwrap_err();
+    limited.assert_async().await;
+    assert_eq!(error.kind(), ErrorKind::RateLimited);
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+    assert_eq!(clock.now(), start(), "no waiting: the caller schedules the retry");
+}
+
+#[tokio::test]
 async fn a_5xx_then_success_is_retried() {
     let mut server = Server::new_async().await;
     let (adapter, clock) = adapter(&server).await;
