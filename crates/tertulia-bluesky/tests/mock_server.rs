@@ -544,6 +544,30 @@ async fn a_timeout_on_publish_is_unknown_and_not_retried_blindly() {
 }
 
 #[tokio::test]
+async fn a_connection_dropped_mid_answer_is_unknown() {
+    let mut server = Server::new_async().await;
+    let (adapter, _clock) = adapter(&server).await;
+    let create = server
+        .mock("POST", xrpc("com.atproto.repo.createRecord").as_str())
+        .with_chunked_body(|w| {
+            w.write_all(br#"{"uri":"at://"#)?;
+            Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "the connection dropped"))
+        })
+        .expect(1)
+        .create_async()
+        .await;
+    server
+        .mock("GET", xrpc_query("com.atproto.repo.getRecord"))
+        .with_status(400)
+        .with_body(xrpc_error("RecordNotFound", "Could not locate record"))
+        .create_async()
+        .await;
+    let outcome = adapter.publish(&request("¿Se cortó?", "drop-1")).await;
+    create.assert_async().await;
+    assert!(outcome.is_unknown(), "{outcome:?}");
+}
+
+#[tokio::test]
 async fn a_server_error_after_the_record_was_written_is_published() {
     let mut server = Server::new_async().await;
     let (adapter, _clock) = adapter(&server).await;
