@@ -476,7 +476,13 @@ impl Bluesky {
     async fn create_post(&self, draft: Draft<'_>) -> Result<PublishStatus, Outcome> {
         self.check(&draft)?;
         let images = draft.media.iter().map(UploadedImage::from_media_id).collect::<Result<Vec<_>, _>>()?;
-        let facets = self.facets(draft.text).await?;
+        let facets = self
+            .facets(draft.text)
+            .await?
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Failure::local(ErrorKind::Unexpected, format!("cannot encode a facet: {e}")))?;
         let reply = match &draft.reply_to {
             Some(parent) => Some(self.reply_ref(parent).await?),
             None => None,

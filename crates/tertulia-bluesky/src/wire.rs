@@ -152,8 +152,9 @@ pub(crate) struct PostRecord {
     pub kind: String,
     pub text: String,
     pub created_at: String,
+    /// Kept as JSON: a record read back may carry facet features this adapter does not know.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub facets: Vec<Facet>,
+    pub facets: Vec<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<ReplyRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -890,6 +890,24 @@ async fn notifications_become_interactions_with_cursors() {
 }
 
 #[tokio::test]
+async fn a_post_with_facet_features_unknown_here_still_reads() {
+    let mut server = Server::new_async().await;
+    let (adapter, _clock) = adapter(&server).await;
+    let mut view = post_view(POST_URI, POST_CID, "Hola #café", None);
+    view["record"]["facets"] = json!([
+        {"index": {"byteStart": 5, "byteEnd": 11}, "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "café"}]},
+        {"index": {"byteStart": 0, "byteEnd": 4}, "features": [{"$type": "com.example.facet#sparkle"}]}
+    ]);
+    server
+        .mock("GET", xrpc_query("app.bsky.feed.getPosts"))
+        .with_body(json!({"posts": [view]}).to_string())
+        .create_async()
+        .await;
+    let post = adapter.get_post(&RemoteId::new(POST_URI)).await.unwrap();
+    assert_eq!(post.text, "Hola #café");
+}
+
+#[tokio::test]
 async fn search_results_are_listening_interactions() {
     let mut server = Server::new_async().await;
     let (adapter, _clock) = adapter(&server).await;
