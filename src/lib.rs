@@ -5,6 +5,11 @@ pub use tertulia_core as core;
 #[doc(inline)]
 pub use tertulia_core::*;
 
+/// The in-memory platform (feature `memory`).
+#[cfg(feature = "memory")]
+#[doc(inline)]
+pub use tertulia_memory as memory;
+
 /// The Bluesky adapter ([`tertulia_bluesky`]).
 #[cfg(feature = "bluesky")]
 #[doc(inline)]
