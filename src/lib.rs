@@ -10,6 +10,11 @@ pub use tertulia_core::*;
 #[doc(inline)]
 pub use tertulia_memory as memory;
 
+/// Each network's text rules: counting, entities, Bluesky facets, validation, threads.
+#[cfg(feature = "text")]
+#[doc(inline)]
+pub use tertulia_text as text;
+
 /// The Bluesky adapter ([`tertulia_bluesky`]).
 #[cfg(feature = "bluesky")]
 #[doc(inline)]
