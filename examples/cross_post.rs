@@ -4,7 +4,7 @@
 //! ```sh
 //! export TERTULIA_BLUESKY_HANDLE=cafetertulia.bsky.social
 //! export TERTULIA_BLUESKY_PASSWORD=xxxx-xxxx-xxxx-xxxx     # an app password
-//! cargo run --example cross_post --features bluesky -- \
+//! cargo run --example cross_post --features bluesky,text -- \
 //!     --text "Abrimos a las 8 ☕ #CaféTertulia" --image taza.png --alt "Una taza de café"
 //! ```
 //!
@@ -32,6 +32,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use tertulia::bluesky::{Bluesky, BlueskyConfig};
+use tertulia::text;
 use tertulia::{ClientMarker, IdempotencyKey, MediaUpload, Platform, PublishRequest, PublishStatus, TextRules};
 
 /// Settings from flags (`--name value`) first, then from `TERTULIA_NAME` variables.
@@ -73,7 +74,7 @@ async fn connect_all(settings: &Settings) -> Result<Vec<Target>, String> {
         if let Some(web) = settings.get("bluesky-web") {
             config = config.web_url(web);
         }
-        let bluesky = Bluesky::connect(config).await.map_err(|e| format!("bluesky: {e}"))?;
+        let bluesky = Bluesky::connect(config).await.map_err(|e| e.to_string())?;
         targets.push(Target { name: "bluesky", platform: Arc::new(bluesky) });
     }
     // Mastodon connects here the same way once its adapter is in the facade:
@@ -81,26 +82,23 @@ async fn connect_all(settings: &Settings) -> Result<Vec<Target>, String> {
     Ok(targets)
 }
 
-/// Checks the text against a network's rules before anything is sent.
+/// Checks the text against a network's rules (counted in the network's own unit by
+/// `tertulia-text`) before anything is sent.
 fn check(text: &str, rules: &TextRules, images: usize) -> Result<(), String> {
-    let graphemes = text.chars().filter(|c| !is_combining(*c)).count();
-    if u64::try_from(graphemes).unwrap_or(u64::MAX) > u64::from(rules.max_length) {
-        return Err(format!("{graphemes} characters, at most {}", rules.max_length));
-    }
-    if let Some(max) = rules.max_bytes
-        && text.len() > max as usize
-    {
-        return Err(format!("{} bytes, at most {max}", text.len()));
+    if !text::fits(text, rules) {
+        let max_bytes = rules.max_bytes.map(|max| format!(" and {max} bytes")).unwrap_or_default();
+        return Err(format!(
+            "{} {:?} and {} bytes; at most {}{max_bytes}",
+            text::length(text, rules),
+            rules.counter,
+            text.len(),
+            rules.max_length
+        ));
     }
     if images > rules.media.max_items as usize {
         return Err(format!("{images} images, at most {}", rules.media.max_items));
     }
     Ok(())
-}
-
-/// Joiners and variation selectors, which do not make a character of their own.
-fn is_combining(c: char) -> bool {
-    matches!(c, '\u{200D}' | '\u{FE0E}' | '\u{FE0F}' | '\u{0300}'..='\u{036F}' | '\u{1F3FB}'..='\u{1F3FF}')
 }
 
 fn mime_of(path: &str) -> Option<&'static str> {

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tertulia_core::{
-    AccountInfo, AccountMetrics, Author, Capabilities, Clock, Counter, Error, ErrorKind, IdempotencyKey, Interaction,
-    InteractionQuery, MediaKind, MediaRules, MediaUpload, Operation, Page, Platform, PlatformKind, PostMetrics,
-    PublishLookup, PublishOutcome, PublishRequest, PublishStatus, RemoteId, RemotePost, RemoteRef, ReplyRequest,
-    SearchQuery, TextRules, UploadedMedia, Visibility,
+    AccountInfo, AccountMetrics, Author, Capabilities, Clock, Error, ErrorKind, IdempotencyKey, Interaction,
+    InteractionQuery, MediaKind, MediaUpload, Operation, Page, Platform, PlatformKind, PostMetrics, PublishLookup,
+    PublishOutcome, PublishRequest, PublishStatus, RemoteId, RemotePost, RemoteRef, ReplyRequest, SearchQuery,
+    TextRules, UploadedMedia, Visibility,
 };
 use tokio::sync::RwLock;
 
@@ -19,22 +19,18 @@ use crate::budget::{Write, WriteBudget};
 use crate::config::{BlueskyConfig, BudgetPolicy};
 use crate::convert::{self, Links};
 use crate::error::Failure;
-use crate::facets::{self, SpanKind};
 use crate::media::{self, UploadedImage};
 use crate::secret::Secret;
 use crate::session::{Session, SessionListener};
 use crate::tid::{self, Tid};
 use crate::wire::{
-    self, AspectRatio, ByteSlice, CreateRecordInput, CreateRecordOutput, CreateSessionInput, DeleteRecordInput, Embed,
-    External, Facet, FacetFeature, GetPostThreadOutput, GetPostsOutput, ListNotificationsOutput, ListRecordsOutput,
-    POST, PostRecord, Profile, RecordOutput, ReplyRef, ResolveHandleOutput, SearchPostsOutput, SessionOutput,
-    StrongRef, ThreadNode, UploadBlobOutput,
+    self, AspectRatio, CreateRecordInput, CreateRecordOutput, CreateSessionInput, DeleteRecordInput, Embed, External,
+    GetPostThreadOutput, GetPostsOutput, ListNotificationsOutput, ListRecordsOutput, POST, PostRecord, Profile,
+    RecordOutput, ReplyRef, ResolveHandleOutput, SearchPostsOutput, SessionOutput, StrongRef, ThreadNode,
+    UploadBlobOutput,
 };
 use crate::xrpc::{Request, Retry, Xrpc};
 
-/// The longest text: 300 graphemes and 3,000 UTF-8 bytes.
-const MAX_GRAPHEMES: u32 = 300;
-const MAX_BYTES: u32 = 3_000;
 /// How far before `sent_at` a lookup still looks, for clocks that disagree.
 const LOOKUP_SKEW: chrono::Duration = chrono::Duration::minutes(10);
 /// How long the record key chosen for an idempotency key is remembered.
@@ -119,26 +115,14 @@ impl fmt::Debug for Bluesky {
     }
 }
 
-/// The rules of a Bluesky post: 300 graphemes and 3,000 bytes, four images of 2 MB.
+/// The rules of a Bluesky post as this adapter publishes it: 300 graphemes and 3,000 bytes
+/// (from `tertulia-text`), and up to four images of 2 MB (videos need the video service,
+/// which the adapter does not use).
 pub fn text_rules() -> TextRules {
-    TextRules {
-        counter: Counter::Graphemes,
-        max_length: MAX_GRAPHEMES,
-        max_bytes: Some(MAX_BYTES),
-        url_weight: None,
-        urls_need_scheme: false,
-        remote_mentions_count_as_local: false,
-        max_hashtags: None,
-        max_mentions: None,
-        media: MediaRules {
-            max_items: media::MAX_IMAGES as u32,
-            kinds: vec![MediaKind::Image, MediaKind::Gif],
-            max_image_bytes: Some(media::MAX_IMAGE_BYTES),
-            max_video_bytes: None,
-            max_alt_text: None,
-            mixed_kinds: true,
-        },
-    }
+    let mut rules = tertulia_text::rules_for(&PlatformKind::Bluesky);
+    rules.media.kinds.retain(|kind| matches!(kind, MediaKind::Image | MediaKind::Gif));
+    rules.media.max_video_bytes = None;
+    rules
 }
 
 /// What the adapter can do.
@@ -378,13 +362,16 @@ impl Bluesky {
 
     /// Checks a draft against Bluesky's rules before anything is sent.
     fn check(&self, draft: &Draft<'_>) -> Result<(), Failure> {
-        let graphemes = count_graphemes(draft.text);
-        if graphemes > MAX_GRAPHEMES as usize || draft.text.len() > MAX_BYTES as usize {
+        let rules = &self.inner.capabilities.text;
+        if !tertulia_text::fits(draft.text, rules) {
             return Err(Failure::local(
                 ErrorKind::InvalidInput,
                 format!(
-                    "the text has {graphemes} graphemes and {} bytes; Bluesky takes {MAX_GRAPHEMES} and {MAX_BYTES}",
-                    draft.text.len()
+                    "the text has {} graphemes and {} bytes; Bluesky takes {} and {}",
+                    tertulia_text::length(draft.text, rules),
+                    draft.text.len(),
+                    rules.max_length,
+                    rules.max_bytes.unwrap_or(u32::MAX)
                 ),
             ));
         }
@@ -400,42 +387,25 @@ impl Bluesky {
         Ok(())
     }
 
-    /// The facets of `text`; mentions whose handle does not resolve stay plain text.
-    async fn facets(&self, text: &str) -> Result<Vec<Facet>, Failure> {
-        let mut facets = Vec::new();
+    /// The facets of `text` (found by `tertulia-text` as the official client finds them);
+    /// each mentioned handle is resolved once, and a mention whose handle does not resolve
+    /// stays plain text.
+    async fn facets(&self, text: &str) -> Result<Vec<tertulia_text::Facet>, Failure> {
+        let detected = tertulia_text::detect_facets(text);
         let mut dids: HashMap<String, Option<String>> = HashMap::new();
-        for span in facets::detect(text) {
-            let feature = match span.kind {
-                SpanKind::Link(uri) => FacetFeature::Link { uri },
-                SpanKind::Tag(tag) => FacetFeature::Tag { tag },
-                SpanKind::Mention(handle) => {
-                    let did = match dids.get(&handle) {
-                        Some(did) => did.clone(),
-                        None => {
-                            let request = Request::query("com.atproto.identity.resolveHandle").param("handle", &handle);
-                            let did = match self.authed_json::<ResolveHandleOutput>(&request).await {
-                                Ok(out) => Some(out.did),
-                                Err(failure) if failure.is_not_found() || failure.kind == ErrorKind::InvalidInput => {
-                                    None
-                                }
-                                Err(failure) => return Err(failure),
-                            };
-                            dids.insert(handle.clone(), did.clone());
-                            did
-                        }
-                    };
-                    match did {
-                        Some(did) => FacetFeature::Mention { did },
-                        None => continue,
-                    }
-                }
+        for handle in detected.handles() {
+            if dids.contains_key(handle) {
+                continue;
+            }
+            let request = Request::query("com.atproto.identity.resolveHandle").param("handle", handle);
+            let did = match self.authed_json::<ResolveHandleOutput>(&request).await {
+                Ok(out) => Some(out.did),
+                Err(failure) if failure.is_not_found() || failure.kind == ErrorKind::InvalidInput => None,
+                Err(failure) => return Err(failure),
             };
-            facets.push(Facet {
-                index: ByteSlice { byte_start: span.bytes.start, byte_end: span.bytes.end },
-                features: vec![feature],
-            });
+            dids.insert(handle.to_owned(), did);
         }
-        Ok(facets)
+        Ok(detected.resolve(|handle| dids.get(handle).cloned().flatten()))
     }
 
     /// The `reply` of a post answering `parent`: its strong ref, and its root.
@@ -937,10 +907,6 @@ fn thread_view(node: &wire::ThreadViewPost, links: &Links, now: DateTime<Utc>) -
         }
     }
     Ok(ThreadView { post, replies })
-}
-
-fn count_graphemes(text: &str) -> usize {
-    unicode_segmentation::UnicodeSegmentation::graphemes(text, true).count()
 }
 
 fn not_found(op: Operation, id: &str) -> Error {

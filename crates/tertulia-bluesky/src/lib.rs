@@ -6,7 +6,6 @@ mod client;
 mod config;
 mod convert;
 mod error;
-mod facets;
 mod media;
 mod secret;
 mod session;

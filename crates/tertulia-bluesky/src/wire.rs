@@ -45,33 +45,6 @@ pub(crate) struct ReplyRef {
     pub parent: StrongRef,
 }
 
-/// `app.bsky.richtext.facet#byteSlice`: UTF-8 byte offsets, end exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ByteSlice {
-    pub byte_start: usize,
-    pub byte_end: usize,
-}
-
-/// One feature of a facet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "$type")]
-pub(crate) enum FacetFeature {
-    #[serde(rename = "app.bsky.richtext.facet#mention")]
-    Mention { did: String },
-    #[serde(rename = "app.bsky.richtext.facet#link")]
-    Link { uri: String },
-    #[serde(rename = "app.bsky.richtext.facet#tag")]
-    Tag { tag: String },
-}
-
-/// `app.bsky.richtext.facet`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Facet {
-    pub index: ByteSlice,
-    pub features: Vec<FacetFeature>,
-}
-
 /// A blob reference as `uploadBlob` returns it and records embed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
