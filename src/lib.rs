@@ -15,6 +15,11 @@ pub use tertulia_memory as memory;
 #[doc(inline)]
 pub use tertulia_text as text;
 
+/// The Mastodon adapter (feature `mastodon`).
+#[cfg(feature = "mastodon")]
+#[doc(inline)]
+pub use tertulia_mastodon as mastodon;
+
 /// The Bluesky adapter ([`tertulia_bluesky`]).
 #[cfg(feature = "bluesky")]
 #[doc(inline)]
