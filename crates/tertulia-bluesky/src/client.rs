@@ -18,9 +18,8 @@ use crate::at_uri::AtUri;
 use crate::budget::{Write, WriteBudget};
 use crate::config::{BlueskyConfig, BudgetPolicy};
 use crate::convert::{self, Links};
-use crate::error::Failure;
+use crate::error::{is_expired_token, local_error};
 use crate::media::{self, UploadedImage};
-use crate::secret::Secret;
 use crate::session::{Session, SessionListener};
 use crate::tid::{self, Tid};
 use crate::wire::{
@@ -29,7 +28,9 @@ use crate::wire::{
     RecordOutput, ReplyRef, ResolveHandleOutput, SearchPostsOutput, SessionOutput, StrongRef, ThreadNode,
     UploadBlobOutput,
 };
-use crate::xrpc::{Request, Retry, Xrpc};
+use crate::xrpc::{Request, Xrpc};
+use tertulia_http::Secret;
+use tertulia_http::may_have_been_applied;
 
 /// How far before `sent_at` a lookup still looks, for clocks that disagree.
 const LOOKUP_SKEW: chrono::Duration = chrono::Duration::minutes(10);
@@ -109,7 +110,7 @@ impl ThreadView {
 impl fmt::Debug for Bluesky {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Bluesky")
-            .field("service", &self.inner.xrpc.service.as_str())
+            .field("service", &self.inner.xrpc.http.base_url().as_str())
             .field("identifier", &self.inner.identifier)
             .finish_non_exhaustive()
     }
@@ -152,21 +153,7 @@ impl Bluesky {
         config.validate()?;
         let parts = config.take_parts();
         let config = parts.config;
-        let http = match parts.http {
-            Some(http) => http,
-            None => reqwest::Client::builder().user_agent(config.user_agent.clone()).build().map_err(|e| {
-                Error::new(ErrorKind::Configuration, PlatformKind::Bluesky, Operation::Connect, e.to_string())
-            })?,
-        };
-        let xrpc = Xrpc {
-            http,
-            service: with_trailing_slash(config.service.clone()),
-            appview_proxy: config.appview_proxy.clone(),
-            clock: parts.clock.clone(),
-            max_retries: config.max_retries,
-            max_backoff: config.max_backoff,
-            timeout: config.timeout,
-        };
+        let xrpc = Xrpc { http: config.build_http()?, appview_proxy: config.appview_proxy.clone() };
         let session = match parts.session {
             Some(session) => session,
             None => {
@@ -207,7 +194,7 @@ impl Bluesky {
     /// server answers `ExpiredToken`.
     pub async fn refresh_session(&self) -> Result<Session, Error> {
         let generation = self.inner.state.read().await.generation;
-        self.refresh(generation).await.map_err(|f| f.into_error(Operation::Authenticate))?;
+        self.refresh(generation).await.map_err(|f| f.with_operation(Operation::Authenticate))?;
         Ok(self.session().await)
     }
 
@@ -215,7 +202,7 @@ impl Bluesky {
     pub async fn resolve_handle(&self, handle: &str) -> Result<String, Error> {
         let request = Request::query("com.atproto.identity.resolveHandle").param("handle", handle);
         let out: ResolveHandleOutput =
-            self.authed_json(&request).await.map_err(|f| f.into_error(Operation::Publish))?;
+            self.authed_json(&request).await.map_err(|f| f.with_operation(Operation::Publish))?;
         Ok(out.did)
     }
 
@@ -227,10 +214,10 @@ impl Bluesky {
             .param("depth", depth.min(1000).to_string())
             .param("parentHeight", "0")
             .appview();
-        let out: GetPostThreadOutput = self.authed_json(&request).await.map_err(|f| f.into_error(op))?;
+        let out: GetPostThreadOutput = self.authed_json(&request).await.map_err(|f| f.with_operation(op))?;
         let now = self.inner.clock.now();
         match out.thread {
-            ThreadNode::Post(node) => thread_view(&node, &self.inner.links, now).map_err(|f| f.into_error(op)),
+            ThreadNode::Post(node) => thread_view(&node, &self.inner.links, now).map_err(|f| f.with_operation(op)),
             ThreadNode::NotFound { uri } => Err(not_found(op, &uri)),
             ThreadNode::Blocked { uri } => Err(Error::new(
                 ErrorKind::PermissionDenied,
@@ -251,16 +238,16 @@ impl Bluesky {
 
     // ----- sessions -----
 
-    async fn token(&self) -> (String, u64) {
+    async fn token(&self) -> (Secret, u64) {
         let state = self.inner.state.read().await;
-        (state.session.access_jwt().to_owned(), state.generation)
+        (state.session.access_secret().clone(), state.generation)
     }
 
     /// Calls with the access token; on `ExpiredToken`, refreshes once and calls again.
-    async fn authed(&self, request: &Request) -> Result<Vec<u8>, Failure> {
+    async fn authed(&self, request: &Request) -> Result<Vec<u8>, Error> {
         let (token, generation) = self.token().await;
         match self.inner.xrpc.call(request, Some(&token)).await {
-            Err(failure) if failure.is_expired_token() => {
+            Err(failure) if is_expired_token(&failure) => {
                 self.refresh(generation).await?;
                 let (token, _) = self.token().await;
                 self.inner.xrpc.call(request, Some(&token)).await
@@ -269,33 +256,34 @@ impl Bluesky {
         }
     }
 
-    async fn authed_json<T: serde::de::DeserializeOwned>(&self, request: &Request) -> Result<T, Failure> {
+    async fn authed_json<T: serde::de::DeserializeOwned>(&self, request: &Request) -> Result<T, Error> {
         let body = self.authed(request).await?;
-        crate::xrpc::decode(request.nsid, &body)
+        crate::xrpc::decode(&body)
     }
 
     /// Replaces the session of `generation` with a refreshed one; if another task already
     /// did, uses theirs. Falls back to signing in when the refresh token is refused.
-    async fn refresh(&self, generation: u64) -> Result<(), Failure> {
+    async fn refresh(&self, generation: u64) -> Result<(), Error> {
         let _one_at_a_time = self.inner.refreshing.lock().await;
         let refresh_jwt = {
             let state = self.inner.state.read().await;
             if state.generation != generation {
                 return Ok(());
             }
-            state.session.refresh_jwt().to_owned()
+            state.session.refresh_secret().clone()
         };
-        let request = Request::empty_procedure("com.atproto.server.refreshSession");
+        // The old refresh token stays valid for two hours after a refresh, so resending is safe.
+        let request = Request::empty_procedure("com.atproto.server.refreshSession").repeatable();
         let refreshed = match self.inner.xrpc.call_json::<SessionOutput>(&request, Some(&refresh_jwt)).await {
             Ok(out) => session_from(out),
             Err(failure) => Err(failure),
         };
         let session = match refreshed {
             Ok(session) => session,
-            Err(failure) if failure.kind == ErrorKind::Unauthenticated => match &self.inner.password {
+            Err(failure) if failure.kind() == ErrorKind::Unauthenticated => match &self.inner.password {
                 Some(password) => create_session(&self.inner.xrpc, &self.inner.identifier, password)
                     .await
-                    .map_err(|e| Failure::local(e.kind(), e.message()))?,
+                    .map_err(|e| local_error(e.kind(), e.message()))?,
                 None => return Err(failure),
             },
             Err(failure) => return Err(failure),
@@ -323,7 +311,7 @@ impl Bluesky {
     // ----- writes -----
 
     /// Waits for (or refuses) the write points of `write`.
-    async fn spend(&self, write: Write) -> Result<DateTime<Utc>, Failure> {
+    async fn spend(&self, write: Write) -> Result<DateTime<Utc>, Error> {
         loop {
             let now = self.inner.clock.now();
             let verdict = self.inner.budget.lock().map_err(|_| poisoned())?.try_spend(write, now);
@@ -331,12 +319,9 @@ impl Bluesky {
                 Ok(()) => return Ok(now),
                 Err(wait) if self.inner.budget_policy == BudgetPolicy::Wait => self.inner.clock.sleep(wait).await,
                 Err(wait) => {
-                    let mut failure = Failure::local(
-                        ErrorKind::RateLimited,
-                        format!("the account's write points are spent (a {write:?} costs {})", write.points()),
-                    );
-                    failure.retry_after = Some(wait);
-                    return Err(failure);
+                    let message =
+                        format!("the account's write points are spent (a {write:?} costs {})", write.points());
+                    return Err(local_error(ErrorKind::RateLimited, message).with_retry_after(wait));
                 }
             }
         }
@@ -351,7 +336,7 @@ impl Bluesky {
     /// The record key and time for `key`: the first attempt's, for every retry.
     /// Keys are remembered for a day, also after success: publishing the same key again
     /// then finds the post already there instead of making a second one.
-    fn pending(&self, key: &IdempotencyKey) -> Result<Pending, Failure> {
+    fn pending(&self, key: &IdempotencyKey) -> Result<Pending, Error> {
         let mut pending = self.inner.pending.lock().map_err(|_| poisoned())?;
         let now = self.inner.clock.now();
         if pending.len() >= KEY_MEMORY_PRUNE_AT {
@@ -361,10 +346,10 @@ impl Bluesky {
     }
 
     /// Checks a draft against Bluesky's rules before anything is sent.
-    fn check(&self, draft: &Draft<'_>) -> Result<(), Failure> {
+    fn check(&self, draft: &Draft<'_>) -> Result<(), Error> {
         let rules = &self.inner.capabilities.text;
         if !tertulia_text::fits(draft.text, rules) {
-            return Err(Failure::local(
+            return Err(local_error(
                 ErrorKind::InvalidInput,
                 format!(
                     "the text has {} graphemes and {} bytes; Bluesky takes {} and {}",
@@ -376,10 +361,10 @@ impl Bluesky {
             ));
         }
         if draft.text.trim().is_empty() && draft.media.is_empty() {
-            return Err(Failure::local(ErrorKind::InvalidInput, "a post needs text or an image"));
+            return Err(local_error(ErrorKind::InvalidInput, "a post needs text or an image"));
         }
         if draft.media.len() > media::MAX_IMAGES {
-            return Err(Failure::local(
+            return Err(local_error(
                 ErrorKind::InvalidInput,
                 format!("{} images; a Bluesky post takes at most {}", draft.media.len(), media::MAX_IMAGES),
             ));
@@ -390,7 +375,7 @@ impl Bluesky {
     /// The facets of `text` (found by `tertulia-text` as the official client finds them);
     /// each mentioned handle is resolved once, and a mention whose handle does not resolve
     /// stays plain text.
-    async fn facets(&self, text: &str) -> Result<Vec<tertulia_text::Facet>, Failure> {
+    async fn facets(&self, text: &str) -> Result<Vec<tertulia_text::Facet>, Error> {
         let detected = tertulia_text::detect_facets(text);
         let mut dids: HashMap<String, Option<String>> = HashMap::new();
         for handle in detected.handles() {
@@ -400,7 +385,9 @@ impl Bluesky {
             let request = Request::query("com.atproto.identity.resolveHandle").param("handle", handle);
             let did = match self.authed_json::<ResolveHandleOutput>(&request).await {
                 Ok(out) => Some(out.did),
-                Err(failure) if failure.is_not_found() || failure.kind == ErrorKind::InvalidInput => None,
+                Err(failure) if failure.kind() == ErrorKind::NotFound || failure.kind() == ErrorKind::InvalidInput => {
+                    None
+                }
                 Err(failure) => return Err(failure),
             };
             dids.insert(handle.to_owned(), did);
@@ -409,9 +396,9 @@ impl Bluesky {
     }
 
     /// The `reply` of a post answering `parent`: its strong ref, and its root.
-    async fn reply_ref(&self, parent: &RemoteRef) -> Result<ReplyRef, Failure> {
+    async fn reply_ref(&self, parent: &RemoteRef) -> Result<ReplyRef, Error> {
         let uri = AtUri::parse(parent.id.as_str()).filter(|u| u.collection == POST).ok_or_else(|| {
-            Failure::local(ErrorKind::InvalidInput, format!("`{}` is not the AT-URI of a post", parent.id))
+            local_error(ErrorKind::InvalidInput, format!("`{}` is not the AT-URI of a post", parent.id))
         })?;
         let own = uri.repo == self.did().await;
         // The account's own posts are read from its repository, which has them at once; the
@@ -422,10 +409,11 @@ impl Bluesky {
         } else {
             let request = Request::query("app.bsky.feed.getPosts").param("uris", parent.id.as_str()).appview();
             let out: GetPostsOutput = self.authed_json(&request).await?;
-            let view =
-                out.posts.into_iter().next().ok_or_else(|| {
-                    Failure::local(ErrorKind::NotFound, format!("the post {} was not found", parent.id))
-                })?;
+            let view = out
+                .posts
+                .into_iter()
+                .next()
+                .ok_or_else(|| local_error(ErrorKind::NotFound, format!("the post {} was not found", parent.id)))?;
             (view.cid.clone(), convert::post_record(&view.record)?)
         };
         let cid = parent.revision.clone().filter(|c| !c.is_empty()).unwrap_or(cid);
@@ -434,7 +422,7 @@ impl Bluesky {
         Ok(ReplyRef { root, parent: parent_ref })
     }
 
-    async fn get_record(&self, uri: &AtUri) -> Result<RecordOutput<PostRecord>, Failure> {
+    async fn get_record(&self, uri: &AtUri) -> Result<RecordOutput<PostRecord>, Error> {
         let request = Request::query("com.atproto.repo.getRecord")
             .param("repo", &uri.repo)
             .param("collection", &uri.collection)
@@ -452,7 +440,7 @@ impl Bluesky {
             .iter()
             .map(serde_json::to_value)
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| Failure::local(ErrorKind::Unexpected, format!("cannot encode a facet: {e}")))?;
+            .map_err(|e| local_error(ErrorKind::Unexpected, format!("cannot encode a facet: {e}")))?;
         let reply = match &draft.reply_to {
             Some(parent) => Some(self.reply_ref(parent).await?),
             None => None,
@@ -481,21 +469,20 @@ impl Bluesky {
         let did = self.did().await;
         let rkey = pending.rkey.to_string();
         let input = CreateRecordInput { repo: &did, collection: POST, rkey: Some(&rkey), record: &record };
-        // A retried create reuses the record key, so the server refuses a second copy; still,
-        // only failures that cannot have created the record are retried here.
-        let request = Request::procedure("com.atproto.repo.createRecord", &input)?.retry(Retry::NotApplied);
+        // Sent once: what happened to a create without an answer is read back below.
+        let request = Request::procedure("com.atproto.repo.createRecord", &input)?;
         let spent_at = self.spend(Write::Create).await?;
         match self.authed(&request).await {
             Ok(body) => {
                 // Created; if the answer cannot be read, the record key still finds it.
-                let out: CreateRecordOutput = match crate::xrpc::decode(request.nsid, &body) {
+                let out: CreateRecordOutput = match crate::xrpc::decode(&body) {
                     Ok(out) => out,
                     Err(failure) => return self.settle(&did, &rkey, &record, failure).await,
                 };
                 Ok(self.published(&out.uri, &out.cid, pending.created_at).await)
             }
-            Err(failure) if !failure.maybe_applied => {
-                if failure.status.is_none() || failure.kind == ErrorKind::RateLimited {
+            Err(failure) if !may_have_been_applied(&failure) => {
+                if failure.status().is_none() || failure.kind() == ErrorKind::RateLimited {
                     self.refund(Write::Create, spent_at);
                 }
                 Err(Outcome::Failed(failure))
@@ -505,13 +492,7 @@ impl Bluesky {
     }
 
     /// After a create that may or may not have happened: reads the record key back.
-    async fn settle(
-        &self,
-        did: &str,
-        rkey: &str,
-        sent: &PostRecord,
-        failure: Failure,
-    ) -> Result<PublishStatus, Outcome> {
+    async fn settle(&self, did: &str, rkey: &str, sent: &PostRecord, failure: Error) -> Result<PublishStatus, Outcome> {
         let uri = AtUri { repo: did.to_owned(), collection: POST.to_owned(), rkey: rkey.to_owned() };
         match self.get_record(&uri).await {
             Ok(found) if same_post(&found.value, sent) => {
@@ -520,12 +501,14 @@ impl Bluesky {
                 let cid = found.cid.unwrap_or_default();
                 Ok(self.published(&found.uri, &cid, created_at).await)
             }
-            Ok(found) => Err(Outcome::Failed(Failure::local(
+            Ok(found) => Err(Outcome::Failed(local_error(
                 ErrorKind::Conflict,
                 format!("the record key of this publish already holds another post ({})", found.uri),
             ))),
             // The server answered, and the record is not there: nothing was created.
-            Err(probe) if probe.is_not_found() && failure.status.is_some() => Err(Outcome::Failed(failure)),
+            Err(probe) if probe.kind() == ErrorKind::NotFound && failure.status().is_some() => {
+                Err(Outcome::Failed(failure))
+            }
             // No answer: the request may still be on its way. Unknown, and not retried.
             Err(_) => Err(Outcome::Unknown(failure)),
         }
@@ -552,13 +535,13 @@ impl Bluesky {
         let key = draft.key.clone();
         let status = match self.create_post(draft).await {
             Ok(status) => status,
-            Err(Outcome::Failed(f)) => PublishStatus::Failed(f.into_error(op)),
-            Err(Outcome::Unknown(f)) => PublishStatus::Unknown(f.into_error(op)),
+            Err(Outcome::Failed(f)) => PublishStatus::Failed(f.with_operation(op)),
+            Err(Outcome::Unknown(f)) => PublishStatus::Unknown(f.with_operation(op)),
         };
         PublishOutcome { idempotency_key: key, marker: marker.clone(), status }
     }
 
-    async fn find_record(&self, lookup: &PublishLookup) -> Result<Option<RemotePost>, Failure> {
+    async fn find_record(&self, lookup: &PublishLookup) -> Result<Option<RemotePost>, Error> {
         let did = self.did().await;
         let author = self.own_author().await;
         let wanted_clock = tid::clock_id_for(&lookup.idempotency_key);
@@ -577,7 +560,7 @@ impl Bluesky {
                     )?;
                     return Ok(Some(post));
                 }
-                Err(f) if f.is_not_found() => {}
+                Err(f) if f.kind() == ErrorKind::NotFound => {}
                 Err(f) => return Err(f),
             }
         }
@@ -627,13 +610,13 @@ impl Bluesky {
 /// Why a create did not end published.
 enum Outcome {
     /// Nothing was created: safe to retry.
-    Failed(Failure),
+    Failed(Error),
     /// It may have been created: look it up first.
-    Unknown(Failure),
+    Unknown(Error),
 }
 
-impl From<Failure> for Outcome {
-    fn from(failure: Failure) -> Self {
+impl From<Error> for Outcome {
+    fn from(failure: Error) -> Self {
         Outcome::Failed(failure)
     }
 }
@@ -648,7 +631,7 @@ impl Platform for Bluesky {
         let profile = match self.profile().await {
             Ok(profile) => profile,
             // A new account the AppView has not indexed yet: the session knows who it is.
-            Err(failure) if failure.is_not_found() => {
+            Err(failure) if failure.kind() == ErrorKind::NotFound => {
                 let author = self.own_author().await;
                 return Ok(AccountInfo {
                     id: author.id,
@@ -658,7 +641,7 @@ impl Platform for Bluesky {
                     followers: None,
                 });
             }
-            Err(failure) => return Err(failure.into_error(Operation::Account)),
+            Err(failure) => return Err(failure.with_operation(Operation::Account)),
         };
         Ok(AccountInfo {
             id: RemoteId::new(&profile.did),
@@ -701,18 +684,19 @@ impl Platform for Bluesky {
 
     async fn upload_media(&self, upload: &MediaUpload) -> Result<UploadedMedia, Error> {
         let op = Operation::UploadMedia;
-        let kind =
-            media::check_upload(&upload.mime, upload.bytes.len(), upload.dimensions).map_err(|f| f.into_error(op))?;
+        let kind = media::check_upload(&upload.mime, upload.bytes.len(), upload.dimensions)
+            .map_err(|f| f.with_operation(op))?;
         // The same bytes give the same blob, so an upload is safe to retry.
-        let request = Request::upload("com.atproto.repo.uploadBlob", upload.bytes.clone(), upload.mime.clone());
-        let out: UploadBlobOutput = self.authed_json(&request).await.map_err(|f| f.into_error(op))?;
+        let request =
+            Request::upload("com.atproto.repo.uploadBlob", upload.bytes.clone(), upload.mime.clone()).repeatable();
+        let out: UploadBlobOutput = self.authed_json(&request).await.map_err(|f| f.with_operation(op))?;
         let image = UploadedImage {
             blob: out.blob,
             alt: upload.alt_text.clone().unwrap_or_default(),
             aspect_ratio: upload.dimensions.map(|(width, height)| AspectRatio { width, height }),
         };
         Ok(UploadedMedia {
-            id: image.to_media_id().map_err(|f| f.into_error(op))?,
+            id: image.to_media_id().map_err(|f| f.with_operation(op))?,
             kind,
             alt_text: upload.alt_text.clone(),
             url: None,
@@ -735,15 +719,16 @@ impl Platform for Bluesky {
         }
         let input = DeleteRecordInput { repo: &did, collection: &uri.collection, rkey: &uri.rkey };
         // Deleting what is already gone succeeds, so a delete is safe to retry.
-        let request = Request::procedure("com.atproto.repo.deleteRecord", &input).map_err(|f| f.into_error(op))?;
-        let spent_at = self.spend(Write::Delete).await.map_err(|f| f.into_error(op))?;
+        let request =
+            Request::procedure("com.atproto.repo.deleteRecord", &input).map_err(|f| f.with_operation(op))?.repeatable();
+        let spent_at = self.spend(Write::Delete).await.map_err(|f| f.with_operation(op))?;
         match self.authed(&request).await {
             Ok(_) => Ok(()),
             Err(failure) => {
-                if !failure.maybe_applied {
+                if !may_have_been_applied(&failure) {
                     self.refund(Write::Delete, spent_at);
                 }
-                Err(failure.into_error(op))
+                Err(failure.with_operation(op))
             }
         }
     }
@@ -758,13 +743,13 @@ impl Platform for Bluesky {
                 format!("`{id}` is not the AT-URI of a post"),
             )
         })?;
-        if let Some(view) = self.post_view(id).await.map_err(|f| f.into_error(op))? {
+        if let Some(view) = self.post_view(id).await.map_err(|f| f.with_operation(op))? {
             return convert::remote_post(&view, &self.inner.links, self.inner.clock.now())
-                .map_err(|f| f.into_error(op));
+                .map_err(|f| f.with_operation(op));
         }
         // Not (yet) indexed by the AppView: the account's own posts are in its repository.
         if uri.repo == self.did().await {
-            let found = self.get_record(&uri).await.map_err(|f| f.into_error(op))?;
+            let found = self.get_record(&uri).await.map_err(|f| f.with_operation(op))?;
             let author = self.own_author().await;
             return convert::remote_post_from_record(
                 &found.uri,
@@ -773,7 +758,7 @@ impl Platform for Bluesky {
                 author,
                 &self.inner.links,
             )
-            .map_err(|f| f.into_error(op));
+            .map_err(|f| f.with_operation(op));
         }
         Err(not_found(op, id.as_str()))
     }
@@ -804,10 +789,11 @@ impl Platform for Bluesky {
         for reason in &reasons {
             request = request.param("reasons", *reason);
         }
-        let out: ListNotificationsOutput = self.authed_json(&request).await.map_err(|f| f.into_error(op))?;
+        let out: ListNotificationsOutput = self.authed_json(&request).await.map_err(|f| f.with_operation(op))?;
         let mut items = Vec::with_capacity(out.notifications.len());
         for notification in &out.notifications {
-            let interaction = convert::interaction(notification, &self.inner.links).map_err(|f| f.into_error(op))?;
+            let interaction =
+                convert::interaction(notification, &self.inner.links).map_err(|f| f.with_operation(op))?;
             if query.wants(&interaction.kind) {
                 items.push(interaction);
             }
@@ -819,12 +805,13 @@ impl Platform for Bluesky {
 
     async fn post_metrics(&self, id: &RemoteId) -> Result<PostMetrics, Error> {
         let op = Operation::PostMetrics;
-        let view = self.post_view(id).await.map_err(|f| f.into_error(op))?.ok_or_else(|| not_found(op, id.as_str()))?;
+        let view =
+            self.post_view(id).await.map_err(|f| f.with_operation(op))?.ok_or_else(|| not_found(op, id.as_str()))?;
         Ok(convert::metrics(&view, self.inner.clock.now()))
     }
 
     async fn account_metrics(&self) -> Result<AccountMetrics, Error> {
-        let profile = self.profile().await.map_err(|f| f.into_error(Operation::AccountMetrics))?;
+        let profile = self.profile().await.map_err(|f| f.with_operation(Operation::AccountMetrics))?;
         Ok(AccountMetrics {
             followers: profile.followers_count,
             following: profile.follows_count,
@@ -845,30 +832,30 @@ impl Platform for Bluesky {
             .param_opt("cursor", query.cursor.as_ref().map(|c| c.as_str().to_owned()))
             .param_opt("lang", query.language.clone())
             .appview();
-        let out: SearchPostsOutput = self.authed_json(&request).await.map_err(|f| f.into_error(op))?;
+        let out: SearchPostsOutput = self.authed_json(&request).await.map_err(|f| f.with_operation(op))?;
         let items = out
             .posts
             .iter()
             .map(|view| convert::listening(view, &self.inner.links))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|f| f.into_error(op))?;
+            .map_err(|f| f.with_operation(op))?;
         let next = out.cursor.filter(|c| !c.is_empty() && !out.posts.is_empty()).map(tertulia_core::Cursor::new);
         Ok(Page::new(items, next))
     }
 
     async fn find_by_marker(&self, lookup: &PublishLookup) -> Result<Option<RemotePost>, Error> {
-        self.find_record(lookup).await.map_err(|f| f.into_error(Operation::FindByMarker))
+        self.find_record(lookup).await.map_err(|f| f.with_operation(Operation::FindByMarker))
     }
 }
 
 impl Bluesky {
-    async fn profile(&self) -> Result<Profile, Failure> {
+    async fn profile(&self) -> Result<Profile, Error> {
         let did = self.did().await;
         let request = Request::query("app.bsky.actor.getProfile").param("actor", did).appview();
         self.authed_json(&request).await
     }
 
-    async fn post_view(&self, id: &RemoteId) -> Result<Option<wire::PostView>, Failure> {
+    async fn post_view(&self, id: &RemoteId) -> Result<Option<wire::PostView>, Error> {
         let request = Request::query("app.bsky.feed.getPosts").param("uris", id.as_str()).appview();
         let out: GetPostsOutput = self.authed_json(&request).await?;
         Ok(out.posts.into_iter().find(|p| p.uri == id.as_str()))
@@ -879,16 +866,18 @@ impl Bluesky {
 async fn create_session(xrpc: &Xrpc, identifier: &str, password: &Secret) -> Result<Session, Error> {
     let op = Operation::Authenticate;
     let input = CreateSessionInput { identifier, password: password.expose() };
-    let request = Request::procedure("com.atproto.server.createSession", &input).map_err(|f| f.into_error(op))?;
-    let out: SessionOutput = xrpc.call_json(&request, None).await.map_err(|f| f.into_error(op))?;
-    session_from(out).map_err(|f| f.into_error(op))
+    // Signing in twice does no harm.
+    let request =
+        Request::procedure("com.atproto.server.createSession", &input).map_err(|f| f.with_operation(op))?.repeatable();
+    let out: SessionOutput = xrpc.call_json(&request, None).await.map_err(|f| f.with_operation(op))?;
+    session_from(out).map_err(|f| f.with_operation(op))
 }
 
 /// A session from the server's answer; an answer with an empty token is refused, so the
 /// session in use is never replaced by an empty one.
-fn session_from(out: SessionOutput) -> Result<Session, Failure> {
+fn session_from(out: SessionOutput) -> Result<Session, Error> {
     Session::new(out.did, out.handle, out.access_jwt, out.refresh_jwt)
-        .map_err(|_| Failure::local(ErrorKind::Decode, "the server answered a session without tokens"))
+        .map_err(|_| local_error(ErrorKind::Decode, "the server answered a session without tokens"))
 }
 
 /// Whether a record read back is the post that was sent.
@@ -898,7 +887,7 @@ fn same_post(found: &PostRecord, sent: &PostRecord) -> bool {
         && found.reply.as_ref().map(|r| &r.parent.uri) == sent.reply.as_ref().map(|r| &r.parent.uri)
 }
 
-fn thread_view(node: &wire::ThreadViewPost, links: &Links, now: DateTime<Utc>) -> Result<ThreadView, Failure> {
+fn thread_view(node: &wire::ThreadViewPost, links: &Links, now: DateTime<Utc>) -> Result<ThreadView, Error> {
     let post = convert::remote_post(&node.post, links, now)?;
     let mut replies = Vec::new();
     for reply in &node.replies {
@@ -913,15 +902,6 @@ fn not_found(op: Operation, id: &str) -> Error {
     Error::new(ErrorKind::NotFound, PlatformKind::Bluesky, op, format!("{id} was not found"))
 }
 
-fn poisoned() -> Failure {
-    Failure::local(ErrorKind::Unexpected, "an internal lock was poisoned by a panic elsewhere")
-}
-
-/// Joins `xrpc/…` under the service's path, whatever the caller wrote.
-fn with_trailing_slash(mut url: url::Url) -> url::Url {
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
-    url
+fn poisoned() -> Error {
+    local_error(ErrorKind::Unexpected, "an internal lock was poisoned by a panic elsewhere")
 }

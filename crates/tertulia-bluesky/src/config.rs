@@ -7,8 +7,10 @@ use std::time::Duration;
 use tertulia_core::{Clock, Error, ErrorKind, Operation, PlatformKind, SystemClock};
 use url::Url;
 
+use tertulia_http::{HttpClient, Jitter, RateLimitMode, RateLimits, RetryPolicy, Secret, reqwest};
+
 use crate::budget::{BLUESKY_WRITE_LIMITS, WriteLimit};
-use crate::secret::Secret;
+use crate::error::parse_error;
 use crate::session::{Session, SessionListener};
 
 /// What to do when a write would exceed the write-points budget.
@@ -45,10 +47,11 @@ pub struct BlueskyConfig {
     pub timeout: Duration,
     /// The `User-Agent` header.
     pub user_agent: String,
-    /// How many times a temporary failure (429, 5xx) is retried.
-    pub max_retries: u32,
-    /// The longest wait between two tries.
-    pub max_backoff: Duration,
+    /// How temporary failures (429, 5xx, no answer on reads) are retried, and the longest
+    /// wait the adapter takes before handing a rate limit back to the caller.
+    pub retry: RetryPolicy,
+    /// What a call does when the server's known rate-limit budget is spent.
+    pub rate_limit_mode: RateLimitMode,
     /// The write-points limits counted locally (Bluesky's by default).
     pub write_limits: Vec<WriteLimit>,
     /// What a write that would exceed them does.
@@ -57,6 +60,8 @@ pub struct BlueskyConfig {
     session: Option<Session>,
     on_session: Option<SessionListener>,
     clock: Arc<dyn Clock>,
+    jitter: Option<Arc<dyn Jitter>>,
+    rate_limits: Option<Arc<RateLimits>>,
     http: Option<reqwest::Client>,
 }
 
@@ -70,14 +75,16 @@ impl BlueskyConfig {
             web_url: "https://bsky.app".to_owned(),
             timeout: Duration::from_secs(30),
             user_agent: concat!("tertulia-bluesky/", env!("CARGO_PKG_VERSION")).to_owned(),
-            max_retries: 3,
-            max_backoff: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            rate_limit_mode: RateLimitMode::Wait,
             write_limits: BLUESKY_WRITE_LIMITS.to_vec(),
             budget_policy: BudgetPolicy::FailFast,
             password: None,
             session: None,
             on_session: None,
             clock: Arc::new(SystemClock),
+            jitter: None,
+            rate_limits: None,
             http: None,
         }
     }
@@ -103,6 +110,18 @@ impl BlueskyConfig {
     /// Sets the clock (tests use a [`ManualClock`](tertulia_core::ManualClock)).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Sets the randomness of backoff (tests use a [`SeededJitter`](tertulia_http::SeededJitter)).
+    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
+        self.jitter = Some(jitter);
+        self
+    }
+
+    /// Shares the rate-limit budgets with the process's other clients.
+    pub fn rate_limits(mut self, rate_limits: Arc<RateLimits>) -> Self {
+        self.rate_limits = Some(rate_limits);
         self
     }
 
@@ -136,13 +155,34 @@ impl BlueskyConfig {
         self
     }
 
+    /// The shared HTTP client this configuration describes.
+    pub(crate) fn build_http(&self) -> Result<HttpClient, Error> {
+        let mut builder = HttpClient::builder(PlatformKind::Bluesky, self.service.clone())
+            .user_agent(self.user_agent.clone())
+            .timeout(self.timeout)
+            .clock(self.clock.clone())
+            .retry(self.retry)
+            .rate_limit_mode(self.rate_limit_mode)
+            .scope(format!("{}#{}", self.service, self.identifier))
+            .error_parser(parse_error);
+        if let Some(client) = &self.http {
+            builder = builder.client(client.clone());
+        }
+        if let Some(jitter) = &self.jitter {
+            builder = builder.jitter(jitter.clone());
+        }
+        if let Some(rate_limits) = &self.rate_limits {
+            builder = builder.rate_limits(rate_limits.clone());
+        }
+        builder.build()
+    }
+
     pub(crate) fn take_parts(self) -> Parts {
         Parts {
             password: self.password.clone(),
             session: self.session.clone(),
             on_session: self.on_session.clone(),
             clock: self.clock.clone(),
-            http: self.http.clone(),
             config: self,
         }
     }
@@ -168,7 +208,6 @@ pub(crate) struct Parts {
     pub session: Option<Session>,
     pub on_session: Option<SessionListener>,
     pub clock: Arc<dyn Clock>,
-    pub http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for BlueskyConfig {

@@ -9,8 +9,9 @@ use tertulia_core::{
 use url::Url;
 
 use crate::at_uri::AtUri;
-use crate::error::Failure;
+use crate::error::local_error;
 use crate::wire::{Embed, Notification, POST, PostRecord, PostView, Profile};
+use tertulia_core::Error;
 
 /// The notification reasons the adapter lists, and the interaction kind of each.
 pub(crate) const REASONS: [(&str, InteractionKind); 6] = [
@@ -59,9 +60,9 @@ impl Links {
 }
 
 /// Reads a datetime as the lexicons write it (RFC 3339).
-pub(crate) fn datetime(value: &str) -> Result<DateTime<Utc>, Failure> {
+pub(crate) fn datetime(value: &str) -> Result<DateTime<Utc>, Error> {
     DateTime::parse_from_rfc3339(value).map(|d| d.with_timezone(&Utc)).map_err(|e| {
-        Failure::local(tertulia_core::ErrorKind::Decode, format!("`{value}` is not an RFC 3339 datetime: {e}"))
+        local_error(tertulia_core::ErrorKind::Decode, format!("`{value}` is not an RFC 3339 datetime: {e}"))
     })
 }
 
@@ -83,9 +84,9 @@ pub(crate) fn author(profile: &Profile, links: &Links) -> Author {
 }
 
 /// A post record read from a JSON value (the `record` of a view, the `value` of getRecord).
-pub(crate) fn post_record(value: &Value) -> Result<PostRecord, Failure> {
+pub(crate) fn post_record(value: &Value) -> Result<PostRecord, Error> {
     serde_json::from_value(value.clone())
-        .map_err(|e| Failure::local(tertulia_core::ErrorKind::Decode, format!("not a post record: {e}")))
+        .map_err(|e| local_error(tertulia_core::ErrorKind::Decode, format!("not a post record: {e}")))
 }
 
 /// The counts of a post view.
@@ -131,7 +132,7 @@ fn media(record: &PostRecord, view_embed: Option<&Value>) -> Vec<UploadedMedia> 
 }
 
 /// A post as the AppView shows it.
-pub(crate) fn remote_post(view: &PostView, links: &Links, now: DateTime<Utc>) -> Result<RemotePost, Failure> {
+pub(crate) fn remote_post(view: &PostView, links: &Links, now: DateTime<Utc>) -> Result<RemotePost, Error> {
     let record = post_record(&view.record)?;
     let created_at = datetime(&record.created_at).or_else(|_| datetime(&view.indexed_at))?;
     Ok(RemotePost {
@@ -157,7 +158,7 @@ pub(crate) fn remote_post_from_record(
     record: &PostRecord,
     author: Author,
     links: &Links,
-) -> Result<RemotePost, Failure> {
+) -> Result<RemotePost, Error> {
     Ok(RemotePost {
         reference: RemoteRef {
             id: RemoteId::new(uri),
@@ -175,7 +176,7 @@ pub(crate) fn remote_post_from_record(
 }
 
 /// A notification as an interaction.
-pub(crate) fn interaction(notification: &Notification, links: &Links) -> Result<Interaction, Failure> {
+pub(crate) fn interaction(notification: &Notification, links: &Links) -> Result<Interaction, Error> {
     let kind = kind_of_reason(&notification.reason);
     let is_post = notification.record.get("$type").and_then(Value::as_str) == Some(POST);
     let record = if is_post { Some(post_record(&notification.record)?) } else { None };
@@ -219,7 +220,7 @@ fn subject_of(record: &Value) -> Option<String> {
 }
 
 /// A post found by search, as a listening interaction.
-pub(crate) fn listening(view: &PostView, links: &Links) -> Result<Interaction, Failure> {
+pub(crate) fn listening(view: &PostView, links: &Links) -> Result<Interaction, Error> {
     let record = post_record(&view.record)?;
     let reply = record.reply.as_ref();
     Ok(Interaction {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tertulia_core::{Error, ErrorKind, Operation, PlatformKind};
 
-use crate::secret::Secret;
+use tertulia_http::Secret;
 
 /// A Bluesky session: the account's DID and handle, and its access and refresh JWTs.
 ///
@@ -70,6 +70,14 @@ impl Session {
     /// The refresh JWT, to store.
     pub fn refresh_jwt(&self) -> &str {
         self.refresh_jwt.expose()
+    }
+
+    pub(crate) fn access_secret(&self) -> &Secret {
+        &self.access_jwt
+    }
+
+    pub(crate) fn refresh_secret(&self) -> &Secret {
+        &self.refresh_jwt
     }
 }
 

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use tertulia_bluesky::{Bluesky, BlueskyConfig, Session};
 use tertulia_conformance::{Fault, Harness, Prepared, Scenario, SeedInteraction, Skip};
 use tertulia_core::{ErrorKind, ManualClock, Operation, Platform, RemoteId, RemoteRef};
+use tertulia_http::SeededJitter;
 
 const DID: &str = "did:plc:cafetertulia0000000000000";
 const HANDLE: &str = "cafetertulia.bsky.social";
@@ -330,6 +331,7 @@ impl Harness for MockPds {
         let config = BlueskyConfig::new(server.url().parse().map_err(|e| Skip::new(format!("{e}")))?, HANDLE)
             .session(session)
             .clock(clock)
+            .jitter(Arc::new(SeededJitter::new(7)))
             .timeout(Duration::from_secs(5));
         let adapter = Bluesky::connect(config).await.map_err(|e| Skip::new(e.to_string()))?;
         let platform: Arc<dyn Platform> = Arc::new(adapter);

@@ -12,6 +12,7 @@ use tertulia_core::{
     ClientMarker, Clock, Cursor, ErrorKind, IdempotencyKey, InteractionKind, InteractionQuery, ManualClock,
     MediaUpload, Platform, PublishRequest, PublishStatus, RemoteId, ReplyRequest, SearchQuery,
 };
+use tertulia_http::SeededJitter;
 
 const DID: &str = "did:plc:cafetertulia0000000000000";
 const HANDLE: &str = "cafetertulia.bsky.social";
@@ -31,6 +32,7 @@ fn config(server: &ServerGuard, clock: &Arc<ManualClock>) -> BlueskyConfig {
     BlueskyConfig::new(server.url().parse().unwrap(), HANDLE)
         .session(session())
         .clock(clock.clone())
+        .jitter(Arc::new(SeededJitter::new(7)))
         .timeout(Duration::from_millis(500))
 }
 
