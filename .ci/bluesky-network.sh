@@ -31,7 +31,7 @@ IMAGE="$(mktemp --suffix=.png)"
 printf '\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82' > "$IMAGE"
 TERTULIA_BLUESKY_SERVICE="$TERTULIA_BSKY_PDS_URL" TERTULIA_BLUESKY_HANDLE="$HANDLE" \
 TERTULIA_BLUESKY_PASSWORD=una-clave-larga-de-prueba TERTULIA_BLUESKY_WEB="$TERTULIA_BSKY_APPVIEW_URL" \
-  cargo run -q --example cross_post --features bluesky,text -- \
+  cargo run -q --example cross_post --features bluesky,mastodon,text -- \
     --text "Abrimos a las 8 ☕ #CaféTertulia https://example.com" --language es \
     --image "$IMAGE" --alt "Un píxel de prueba"
 rm -f "$IMAGE"

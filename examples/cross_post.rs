@@ -4,7 +4,9 @@
 //! ```sh
 //! export TERTULIA_BLUESKY_HANDLE=cafetertulia.bsky.social
 //! export TERTULIA_BLUESKY_PASSWORD=xxxx-xxxx-xxxx-xxxx     # an app password
-//! cargo run --example cross_post --features bluesky,text -- \
+//! export TERTULIA_MASTODON_URL=https://mastodon.example
+//! export TERTULIA_MASTODON_TOKEN=...                        # a token with write:statuses, write:media
+//! cargo run --example cross_post --features bluesky,mastodon,text -- \
 //!     --text "Abrimos a las 8 ☕ #CaféTertulia" --image taza.png --alt "Una taza de café"
 //! ```
 //!
@@ -20,18 +22,20 @@
 //! | `--bluesky-handle` | `TERTULIA_BLUESKY_HANDLE` | the Bluesky handle |
 //! | `--bluesky-password` | `TERTULIA_BLUESKY_PASSWORD` | its app password |
 //! | `--bluesky-web` | `TERTULIA_BLUESKY_WEB` | where links point (default `https://bsky.app`) |
+//! | `--mastodon-url` | `TERTULIA_MASTODON_URL` | the Mastodon server |
+//! | `--mastodon-token` | `TERTULIA_MASTODON_TOKEN` | the account's access token |
 //!
-//! A network whose account is not given is skipped. Against the local network of
+//! A network whose account is not given is skipped; the text is checked against the rules
+//! of every network given (a Mastodon server's own limits, read when connecting) before
+//! anything is published anywhere. Against the local Bluesky network of
 //! `scripts/bluesky-network/` use `--bluesky-service http://127.0.0.1:2583`.
-//!
-//! Mastodon: the Mastodon adapter plugs in at [`connect_all`] the same way (its own account
-//! settings, then `Arc<dyn Platform>`); everything after connecting is platform-neutral.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use tertulia::bluesky::{Bluesky, BlueskyConfig};
+use tertulia::mastodon::{Mastodon, MastodonConfig};
 use tertulia::text;
 use tertulia::{ClientMarker, IdempotencyKey, MediaUpload, Platform, PublishRequest, PublishStatus, TextRules};
 
@@ -77,8 +81,11 @@ async fn connect_all(settings: &Settings) -> Result<Vec<Target>, String> {
         let bluesky = Bluesky::connect(config).await.map_err(|e| e.to_string())?;
         targets.push(Target { name: "bluesky", platform: Arc::new(bluesky) });
     }
-    // Mastodon connects here the same way once its adapter is in the facade:
-    // `if let (Some(url), Some(token)) = (settings.get("mastodon-url"), settings.get("mastodon-token")) { … }`
+    if let (Some(url), Some(token)) = (settings.get("mastodon-url"), settings.get("mastodon-token")) {
+        let url = url.parse().map_err(|e| format!("mastodon server `{url}`: {e}"))?;
+        let mastodon = Mastodon::connect(MastodonConfig::new(url, token)).await.map_err(|e| e.to_string())?;
+        targets.push(Target { name: "mastodon", platform: Arc::new(mastodon) });
+    }
     Ok(targets)
 }
 
@@ -158,7 +165,9 @@ async fn run() -> Result<bool, String> {
     };
     let targets = connect_all(&settings).await?;
     if targets.is_empty() {
-        return Err("no account given: set TERTULIA_BLUESKY_HANDLE and TERTULIA_BLUESKY_PASSWORD".into());
+        return Err("no account given: set TERTULIA_BLUESKY_HANDLE and TERTULIA_BLUESKY_PASSWORD, \
+                    or TERTULIA_MASTODON_URL and TERTULIA_MASTODON_TOKEN"
+            .into());
     }
 
     // Check against every network first: publish nowhere unless it fits everywhere.
