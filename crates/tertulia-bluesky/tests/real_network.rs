@@ -169,6 +169,62 @@ async fn a_session_is_created_refreshed_and_handed_over() {
     assert_eq!(Bluesky::connect(wrong).await.unwrap_err().kind(), ErrorKind::Unauthenticated);
 }
 
+/// The access token of `session`, re-signed with an expiry in the past. The local PDS signs
+/// its tokens with HMAC-SHA256 and `@atproto/dev-env`'s secret, `jwt-secret`.
+fn expired(access_jwt: &str) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::{Hmac, Mac};
+    let mut parts = access_jwt.split('.');
+    let (header, payload) = (parts.next().unwrap(), parts.next().unwrap());
+    let mut claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let iat = claims["iat"].as_i64().unwrap();
+    claims["iat"] = json!(iat - 7_200);
+    claims["exp"] = json!(iat - 60);
+    let signed = format!("{header}.{}", URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap()));
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"jwt-secret").unwrap();
+    mac.update(signed.as_bytes());
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+#[tokio::test]
+#[ignore = "needs a local Bluesky network: run .ci/bluesky-network.sh"]
+async fn an_expired_access_token_is_a_400_and_is_refreshed() {
+    let ana = create_account("ana").await;
+    let fresh = connect(&ana).await.session().await;
+    let stale = expired(fresh.access_jwt());
+    // What the PDS answers an expired token: 400 ExpiredToken, not 401.
+    let raw = reqwest::Client::new()
+        .get(format!("{}/xrpc/com.atproto.server.getSession", pds()))
+        .bearer_auth(&stale)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status().as_u16(), 400);
+    let body: Value = raw.json().await.unwrap();
+    assert_eq!(body["error"], "ExpiredToken", "{body}");
+
+    // The adapter, started from that session, refreshes and goes on.
+    let seen: Arc<Mutex<Vec<Session>>> = Arc::default();
+    let sink = seen.clone();
+    let session = Session::new(fresh.did(), fresh.handle(), stale.as_str(), fresh.refresh_jwt()).unwrap();
+    let adapter = Bluesky::connect(
+        BlueskyConfig::new(pds().parse().unwrap(), &ana.handle)
+            .session(session)
+            .on_session(move |s| sink.lock().unwrap().push(s.clone())),
+    )
+    .await
+    .unwrap();
+    let outcome = adapter.publish(&request("Sigo aquí tras renovar la sesión", "expired-1")).await;
+    let reference = published(&outcome.status);
+    assert_eq!(record_of(reference.id.as_str()).await["value"]["text"], "Sigo aquí tras renovar la sesión");
+    let handed = seen.lock().unwrap().clone();
+    assert_eq!(handed.len(), 1, "the refreshed session is handed over once");
+    assert_ne!(handed[0].access_jwt(), stale);
+    assert_ne!(handed[0].refresh_jwt(), fresh.refresh_jwt());
+    assert_eq!(adapter.session().await, handed[0]);
+}
+
 #[tokio::test]
 #[ignore = "needs a local Bluesky network: run .ci/bluesky-network.sh"]
 async fn facets_point_at_exactly_the_right_bytes() {
@@ -215,6 +271,34 @@ async fn facets_point_at_exactly_the_right_bytes() {
     assert_eq!(post.reference.revision, reference.revision);
     assert_eq!(post.author.id.as_str(), ana.did);
     assert!(post.metrics.is_some());
+}
+
+#[tokio::test]
+#[ignore = "needs a local Bluesky network: run .ci/bluesky-network.sh"]
+async fn a_link_becomes_a_card() {
+    let ana = create_account("ana").await;
+    let adapter = connect(&ana).await;
+    let link: url::Url = "https://example.com/carta-de-otono".parse().unwrap();
+    let reference =
+        published(&adapter.publish(&request("Nueva carta de otoño", "card-1").link(link.clone())).await.status);
+    let stored = record_of(reference.id.as_str()).await;
+    assert_eq!(
+        stored["value"]["embed"],
+        json!({"$type": "app.bsky.embed.external",
+               "external": {"uri": link.as_str(), "title": "example.com", "description": ""}})
+    );
+    process_all().await;
+    let view: Value = reqwest::Client::new()
+        .get(format!("{}/xrpc/app.bsky.feed.getPosts", env("TERTULIA_BSKY_APPVIEW_URL")))
+        .query(&[("uris", reference.id.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["posts"][0]["embed"]["$type"], "app.bsky.embed.external#view", "{view}");
+    assert_eq!(view["posts"][0]["embed"]["external"]["uri"], link.as_str());
 }
 
 /// A 3×2 PNG: signature, IHDR, one IDAT (zlib, stored), IEND; CRCs computed.
