@@ -96,14 +96,14 @@ impl WriteBudget {
     }
 
     fn spent_within(&self, limit: &WriteLimit, now: DateTime<Utc>) -> u32 {
-        let start = now - chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::MAX);
+        let start = window_start(now, limit.window);
         self.spent.iter().filter(|(when, _)| *when > start).map(|(_, cost)| cost).sum()
     }
 
     /// How long until `cost` more points fit in `limit`, if they do not now.
     fn wait_for(&self, limit: &WriteLimit, cost: u32, now: DateTime<Utc>) -> Option<Duration> {
         let window = chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::MAX);
-        let start = now - window;
+        let start = window_start(now, limit.window);
         let mut used = self.spent_within(limit, now);
         if used + cost <= limit.points {
             return None;
@@ -113,7 +113,7 @@ impl WriteBudget {
         for (when, spent) in self.spent.iter().filter(|(when, _)| *when > start) {
             used -= spent;
             if used + cost <= limit.points {
-                let leaves = *when + window;
+                let leaves = when.checked_add_signed(window).unwrap_or(DateTime::<Utc>::MAX_UTC);
                 return Some((leaves - now).to_std().unwrap_or(Duration::ZERO) + Duration::from_millis(1));
             }
         }
@@ -123,11 +123,20 @@ impl WriteBudget {
 
     fn forget_before(&mut self, now: DateTime<Utc>) {
         let longest = self.limits.iter().map(|l| l.window).max().unwrap_or(Duration::ZERO);
-        let start = now - chrono::Duration::from_std(longest).unwrap_or(chrono::Duration::MAX);
+        let start = window_start(now, longest);
         while self.spent.front().is_some_and(|(when, _)| *when <= start) {
             self.spent.pop_front();
         }
     }
+}
+
+/// When a window of `length` ending `now` starts (the beginning of time for a window longer
+/// than the calendar goes back).
+fn window_start(now: DateTime<Utc>, length: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(length)
+        .ok()
+        .and_then(|length| now.checked_sub_signed(length))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 #[cfg(test)]
@@ -169,6 +178,13 @@ mod tests {
         // 35,000 points spent over seven hours: the hour window is empty, the day is full.
         let wait = budget.try_spend(Write::Delete, now).unwrap_err();
         assert!(wait > Duration::from_secs(16 * 3_600), "{wait:?}");
+    }
+
+    #[test]
+    fn a_window_longer_than_time_does_not_panic() {
+        let mut budget = WriteBudget::new([WriteLimit { points: 3, window: Duration::MAX }]);
+        budget.try_spend(Write::Create, start()).unwrap();
+        assert!(budget.try_spend(Write::Create, start()).is_err());
     }
 
     #[test]

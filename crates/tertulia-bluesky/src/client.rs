@@ -545,7 +545,7 @@ impl Bluesky {
         let did = self.did().await;
         let author = self.own_author().await;
         let wanted_clock = tid::clock_id_for(&lookup.idempotency_key);
-        let earliest = lookup.sent_at - LOOKUP_SKEW;
+        let earliest = lookup.sent_at.checked_sub_signed(LOOKUP_SKEW).unwrap_or(DateTime::<Utc>::MIN_UTC);
         let remembered = self.inner.pending.lock().map_err(|_| poisoned())?.get(&lookup.idempotency_key).copied();
         if let Some(pending) = remembered {
             let uri = AtUri { repo: did.clone(), collection: POST.to_owned(), rkey: pending.rkey.to_string() };
