@@ -62,6 +62,7 @@ struct Inner {
     capabilities: Capabilities,
     links: Links,
     clock: Arc<dyn Clock>,
+    account: Option<tertulia_core::AccountId>,
 }
 
 struct SessionState {
@@ -181,6 +182,7 @@ impl Bluesky {
                 capabilities: capabilities(),
                 links: Links::new(&config.web_url),
                 clock: parts.clock,
+                account: config.account.clone(),
             }),
         })
     }
@@ -792,8 +794,9 @@ impl Platform for Bluesky {
         let out: ListNotificationsOutput = self.authed_json(&request).await.map_err(|f| f.with_operation(op))?;
         let mut items = Vec::with_capacity(out.notifications.len());
         for notification in &out.notifications {
-            let interaction =
+            let mut interaction =
                 convert::interaction(notification, &self.inner.links).map_err(|f| f.with_operation(op))?;
+            interaction.account = self.inner.account.clone();
             if query.wants(&interaction.kind) {
                 items.push(interaction);
             }
@@ -836,7 +839,12 @@ impl Platform for Bluesky {
         let items = out
             .posts
             .iter()
-            .map(|view| convert::listening(view, &self.inner.links))
+            .map(|view| {
+                convert::listening(view, &self.inner.links).map(|mut found| {
+                    found.account = self.inner.account.clone();
+                    found
+                })
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|f| f.with_operation(op))?;
         let next = out.cursor.filter(|c| !c.is_empty() && !out.posts.is_empty()).map(tertulia_core::Cursor::new);

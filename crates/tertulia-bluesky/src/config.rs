@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tertulia_core::{Clock, Error, ErrorKind, Operation, PlatformKind, SystemClock};
+use tertulia_core::{AccountId, Clock, Error, ErrorKind, Operation, PlatformKind, SystemClock};
 use url::Url;
 
 use tertulia_http::{HttpClient, Jitter, RateLimitMode, RateLimits, RetryPolicy, Secret, reqwest};
@@ -38,6 +38,9 @@ pub struct BlueskyConfig {
     pub service: Url,
     /// The handle, DID or e-mail to sign in with.
     pub identifier: String,
+    /// The brand's account this is, as the library's user names it: set on every
+    /// interaction listed or found, so an inbox of many accounts knows whose it is.
+    pub account: Option<AccountId>,
     /// The `atproto-proxy` header sent with AppView reads (`did:web:api.bsky.app#bsky_appview`);
     /// `None` lets the PDS use its own AppView.
     pub appview_proxy: Option<String>,
@@ -71,6 +74,7 @@ impl BlueskyConfig {
         BlueskyConfig {
             service,
             identifier: identifier.into(),
+            account: None,
             appview_proxy: None,
             web_url: "https://bsky.app".to_owned(),
             timeout: Duration::from_secs(30),
@@ -87,6 +91,12 @@ impl BlueskyConfig {
             rate_limits: None,
             http: None,
         }
+    }
+
+    /// Names the brand's account this is (stamped on its interactions).
+    pub fn account(mut self, account: impl Into<AccountId>) -> Self {
+        self.account = Some(account.into());
+        self
     }
 
     /// Signs in with this (app) password when there is no session or it cannot be refreshed.

@@ -30,6 +30,7 @@ fn session() -> Session {
 
 fn config(server: &ServerGuard, clock: &Arc<ManualClock>) -> BlueskyConfig {
     BlueskyConfig::new(server.url().parse().unwrap(), HANDLE)
+        .account("cafe-bluesky")
         .session(session())
         .clock(clock.clone())
         .jitter(Arc::new(SeededJitter::new(7)))
@@ -848,6 +849,7 @@ async fn notifications_become_interactions_with_cursors() {
         .await;
     let page = adapter.list_interactions(&InteractionQuery::default().limit(6)).await.unwrap();
     first.assert_async().await;
+    assert!(page.items.iter().all(|i| i.account.as_ref().map(|a| a.as_str()) == Some("cafe-bluesky")));
     let kinds: Vec<_> = page.items.iter().map(|i| i.kind.clone()).collect();
     assert_eq!(
         kinds,
@@ -926,6 +928,7 @@ async fn search_results_are_listening_interactions() {
     query.language = Some("es".into());
     let page = adapter.search(&query).await.unwrap();
     search.assert_async().await;
+    assert_eq!(page.items[0].account.as_ref().map(|a| a.as_str()), Some("cafe-bluesky"));
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].kind, InteractionKind::Listening);
     assert_eq!(page.items[0].language.as_deref(), Some("es"));
