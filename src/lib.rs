@@ -19,3 +19,8 @@ pub use tertulia_text as text;
 #[cfg(feature = "mastodon")]
 #[doc(inline)]
 pub use tertulia_mastodon as mastodon;
+
+/// The Bluesky adapter ([`tertulia_bluesky`]).
+#[cfg(feature = "bluesky")]
+#[doc(inline)]
+pub use tertulia_bluesky as bluesky;
