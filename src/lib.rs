@@ -4,3 +4,8 @@
 pub use tertulia_core as core;
 #[doc(inline)]
 pub use tertulia_core::*;
+
+/// Durable state: posts, publish jobs with leases, outcomes and ingest cursors (SQLite).
+#[cfg(feature = "store")]
+#[doc(inline)]
+pub use tertulia_store as store;
