@@ -9,3 +9,8 @@ pub use tertulia_core::*;
 #[cfg(feature = "store")]
 #[doc(inline)]
 pub use tertulia_store as store;
+
+/// Outbound publishing: calendars, the queue, the best time to post and the publish runner.
+#[cfg(feature = "schedule")]
+#[doc(inline)]
+pub use tertulia_schedule as schedule;
