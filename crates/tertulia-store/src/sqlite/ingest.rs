@@ -26,7 +26,7 @@ pub(super) async fn state(pool: &SqlitePool, key: &IngestKey) -> Result<IngestSt
 
 pub(super) async fn commit(store: &SqliteStore, commit: &IngestCommit) -> Result<IngestReceipt> {
     let key = &commit.key;
-    let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = store.writer().begin_with("BEGIN IMMEDIATE").await?;
     let stored: Option<(Option<String>, i64)> =
         sqlx::query_as("SELECT cursor, version FROM ingest_cursors WHERE account_id = ?1 AND stream = ?2")
             .bind(key.account.as_str())

@@ -16,7 +16,7 @@ use crate::{
 const BEGIN: &str = "BEGIN IMMEDIATE";
 
 pub(super) async fn add(store: &SqliteStore, jobs: &[NewJob]) -> Result<usize> {
-    let mut tx = store.pool().begin_with(BEGIN).await?;
+    let mut tx = store.writer().begin_with(BEGIN).await?;
     let mut added = 0;
     for job in jobs {
         if job.steps.is_empty() {
@@ -183,7 +183,7 @@ pub(super) async fn reschedule(
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut tx = store.pool().begin_with(BEGIN).await?;
+    let mut tx = store.writer().begin_with(BEGIN).await?;
     match job_state(&mut tx, id, now).await? {
         (JobState::Queued, false) => {}
         (JobState::Queued, true) => return Err(StoreError::Conflict(format!("job {id} is being published"))),
@@ -212,7 +212,7 @@ pub(super) async fn reschedule(
 }
 
 pub(super) async fn requeue(store: &SqliteStore, id: &JobId, due_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
-    let mut tx = store.pool().begin_with(BEGIN).await?;
+    let mut tx = store.writer().begin_with(BEGIN).await?;
     let (state, _) = job_state(&mut tx, id, now).await?;
     if state != JobState::Failed {
         return Err(StoreError::Conflict(format!("job {id} is {state}; only a failed job is requeued")));
@@ -239,7 +239,7 @@ pub(super) async fn requeue(store: &SqliteStore, id: &JobId, due_at: DateTime<Ut
 }
 
 pub(super) async fn cancel(store: &SqliteStore, id: &JobId, now: DateTime<Utc>) -> Result<()> {
-    let mut tx = store.pool().begin_with(BEGIN).await?;
+    let mut tx = store.writer().begin_with(BEGIN).await?;
     match job_state(&mut tx, id, now).await? {
         (JobState::Queued, false) | (JobState::Failed, _) => {}
         (JobState::Queued, true) => return Err(StoreError::Conflict(format!("job {id} is being published"))),
@@ -250,7 +250,7 @@ pub(super) async fn cancel(store: &SqliteStore, id: &JobId, now: DateTime<Utc>) 
         .bind(millis(now))
         .execute(&mut *tx)
         .await?;
-    settle_post(&mut tx, id).await?;
+    settle_post(&mut tx, id, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -260,7 +260,7 @@ pub(super) async fn claim(store: &SqliteStore, claim: &Claim) -> Result<Vec<Leas
         return Ok(Vec::new());
     }
     let expires_at = after(claim.now, claim.lease);
-    let mut tx = store.pool().begin_with(BEGIN).await?;
+    let mut tx = store.writer().begin_with(BEGIN).await?;
     // One statement picks and leases: the PostgreSQL version of the inner SELECT adds
     // `FOR UPDATE SKIP LOCKED`.
     let rows = sqlx::query(
@@ -322,7 +322,7 @@ pub(super) async fn extend(store: &SqliteStore, lease: &Lease, until: DateTime<U
     .bind(&lease.owner)
     .bind(lease.token)
     .bind(millis(until))
-    .execute(store.pool())
+    .execute(store.writer())
     .await?
     .rows_affected();
     if changed == 0 {
@@ -360,7 +360,7 @@ pub(super) async fn start_step(
     request: &SentRequest,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut tx = store.pool().begin_with(BEGIN).await?;
+    let mut tx = store.writer().begin_with(BEGIN).await?;
     check_lease(&mut tx, lease).await?;
     let current = step_row(&mut tx, &lease.job, step).await?;
     match current.state {
@@ -377,15 +377,14 @@ pub(super) async fn start_step(
     }
     write_step_state(&mut tx, &lease.job, step, &StepState::InFlight { sent_at: now, request: request.clone() })
         .await?;
-    let post_id: String = sqlx::query_scalar("SELECT post_id FROM jobs WHERE id = ?1")
-        .bind(lease.job.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
-    if let Some(mut post) = posts::load_on(&mut tx, &PostId::new(post_id)).await?
-        && posts::advance(&mut post, PostStatus::Publishing)
-    {
-        posts::save_on(&mut tx, &post).await?;
-    }
+    // The post moves from scheduled to publishing, in place.
+    sqlx::query(
+        "UPDATE posts SET status = 'publishing', body = json_set(body, '$.status', 'publishing')
+         WHERE id = (SELECT post_id FROM jobs WHERE id = ?1) AND status = 'scheduled'",
+    )
+    .bind(lease.job.as_str())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -397,7 +396,7 @@ pub(super) async fn finish_step(
     outcome: &StepOutcome,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut tx = store.pool().begin_with(BEGIN).await?;
+    let mut tx = store.writer().begin_with(BEGIN).await?;
     let current = step_row(&mut tx, &lease.job, step).await?;
     let (status, reference, error) = match outcome {
         StepOutcome::Published { reference, reconciled, .. } => {
@@ -445,7 +444,7 @@ pub(super) async fn finish_step(
 }
 
 pub(super) async fn release(store: &SqliteStore, lease: &Lease, release: &Release, now: DateTime<Utc>) -> Result<()> {
-    let mut tx = store.pool().begin_with(BEGIN).await?;
+    let mut tx = store.writer().begin_with(BEGIN).await?;
     check_lease(&mut tx, lease).await?;
     let job = lease.job.as_str();
     match release {
@@ -480,11 +479,9 @@ pub(super) async fn release(store: &SqliteStore, lease: &Lease, release: &Releas
                 .bind(millis(now))
                 .execute(&mut *tx)
                 .await?;
-            if let Some(mut post) = posts::load_on(&mut tx, &done.post).await? {
-                post.publications.retain(|p| p.account != done.account);
-                post.publications.push(publication(&done)?);
-                posts::save_on(&mut tx, &post).await?;
-            }
+            settle_post(&mut tx, &lease.job, Some(publication(&done)?)).await?;
+            tx.commit().await?;
+            return Ok(());
         }
         Release::Failed { error } | Release::Unresolved { error } => {
             let state = if matches!(release, Release::Failed { .. }) { "failed" } else { "unresolved" };
@@ -499,7 +496,7 @@ pub(super) async fn release(store: &SqliteStore, lease: &Lease, release: &Releas
             .await?;
         }
     }
-    settle_post(&mut tx, &lease.job).await?;
+    settle_post(&mut tx, &lease.job, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -524,29 +521,40 @@ fn publication(job: &Job) -> Result<Publication> {
     Ok(Publication { account: job.account.clone(), parts, first_comment, published_at })
 }
 
-/// Brings the post of `job` to the status its jobs together say: nothing while any job is
-/// queued; otherwise unknown if one is unresolved, failed if one failed, cancelled if all
-/// were cancelled, published when all the others are out.
-async fn settle_post(conn: &mut SqliteConnection, job: &JobId) -> Result<()> {
+/// Brings the post of `job` to the status its jobs together say, adding `publication` if
+/// given: nothing while any job is queued; otherwise unknown if one is unresolved, failed if
+/// one failed, cancelled if all were cancelled, published when all the others are out.
+async fn settle_post(conn: &mut SqliteConnection, job: &JobId, publication: Option<Publication>) -> Result<()> {
     let post_id: String =
         sqlx::query_scalar("SELECT post_id FROM jobs WHERE id = ?1").bind(job.as_str()).fetch_one(&mut *conn).await?;
     let states: Vec<String> =
         sqlx::query_scalar("SELECT state FROM jobs WHERE post_id = ?1").bind(&post_id).fetch_all(&mut *conn).await?;
     let has = |name: &str| states.iter().any(|s| s == name);
     let target = if has("queued") {
-        return Ok(());
+        None
     } else if has("unresolved") {
-        PostStatus::Unknown
+        Some(PostStatus::Unknown)
     } else if has("failed") {
-        PostStatus::Failed
+        Some(PostStatus::Failed)
     } else if has("published") {
-        PostStatus::Published
+        Some(PostStatus::Published)
     } else {
-        PostStatus::Cancelled
+        Some(PostStatus::Cancelled)
     };
-    if let Some(mut post) = posts::load_on(conn, &PostId::new(post_id)).await?
-        && posts::advance(&mut post, target)
-    {
+    if target.is_none() && publication.is_none() {
+        return Ok(());
+    }
+    let Some(mut post) = posts::load_on(conn, &PostId::new(post_id)).await? else { return Ok(()) };
+    let mut changed = false;
+    if let Some(publication) = publication {
+        post.publications.retain(|p| p.account != publication.account);
+        post.publications.push(publication);
+        changed = true;
+    }
+    if let Some(target) = target {
+        changed |= posts::advance(&mut post, target);
+    }
+    if changed {
         posts::save_on(conn, &post).await?;
     }
     Ok(())

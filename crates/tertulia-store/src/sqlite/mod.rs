@@ -41,6 +41,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    writer: SqlitePool,
     path: PathBuf,
     temporary: bool,
 }
@@ -70,9 +71,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // One connection writes, so writers of this process queue here instead of sleeping
+        // in SQLite's busy handler; readers use the others (WAL lets them read meanwhile).
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        MIGRATOR.run(&writer).await?;
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(SqliteStore { pool, path, temporary })
+        Ok(SqliteStore { pool, writer, path, temporary })
     }
 
     /// The database file.
@@ -84,10 +88,12 @@ impl SqliteStore {
     /// them, without waiting.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
-    pub(crate) fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The connection every write goes through.
+    pub(crate) fn writer(&self) -> &SqlitePool {
+        &self.writer
     }
 }
 
@@ -125,7 +131,7 @@ pub(crate) fn after(now: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
 #[async_trait]
 impl Store for SqliteStore {
     async fn save_post(&self, post: &Post) -> Result<()> {
-        posts::save(&self.pool, post).await
+        posts::save(&self.writer, post).await
     }
 
     async fn post(&self, id: &PostId) -> Result<Option<Post>> {
@@ -201,6 +207,6 @@ impl Store for SqliteStore {
     }
 
     async fn prune_ingested(&self, account: &AccountId, before: DateTime<Utc>) -> Result<u64> {
-        ingest::prune(&self.pool, account, before).await
+        ingest::prune(&self.writer, account, before).await
     }
 }
