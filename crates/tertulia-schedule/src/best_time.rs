@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc, Weekday};
+use chrono::{DateTime, Offset, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use tertulia_core::{AccountId, HourOfWeek, Interaction, PostMetrics};
@@ -79,14 +79,48 @@ impl Default for BestTime {
 
 #[derive(Debug, Clone)]
 struct Sums {
+    zone: Tz,
     sum: [f64; HOURS],
     count: [f64; HOURS],
     sum_squares: f64,
 }
 
-impl Default for Sums {
-    fn default() -> Self {
-        Sums { sum: [0.0; HOURS], count: [0.0; HOURS], sum_squares: 0.0 }
+impl Sums {
+    fn new(zone: Tz) -> Self {
+        Sums { zone, sum: [0.0; HOURS], count: [0.0; HOURS], sum_squares: 0.0 }
+    }
+}
+
+/// Hours of week of many instants, fast: the UTC offset is looked up once per zone and UTC
+/// day, and exactly only on the days it changes.
+#[derive(Debug, Default)]
+struct HourIndex {
+    days: HashMap<(Tz, i64), Option<i64>>,
+}
+
+impl HourIndex {
+    fn index(&mut self, zone: Tz, at: DateTime<Utc>) -> usize {
+        const DAY: i64 = 86_400;
+        let seconds = at.timestamp();
+        let day = seconds.div_euclid(DAY);
+        let steady = *self.days.entry((zone, day)).or_insert_with(|| {
+            let offset_at = |t: i64| {
+                DateTime::from_timestamp(t, 0)
+                    .map(|utc| i64::from(zone.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc()))
+            };
+            let (start, end) = (offset_at(day * DAY)?, offset_at(day * DAY + DAY - 1)?);
+            (start == end).then_some(start)
+        });
+        match steady {
+            Some(offset) => {
+                let local = seconds + offset;
+                // 1970-01-01 was a Thursday, day 3 of a week that starts on Monday.
+                let weekday = (local.div_euclid(DAY) + 3).rem_euclid(7);
+                let hour = local.rem_euclid(DAY) / 3600;
+                (weekday * 24 + hour) as usize
+            }
+            None => HourOfWeek::index(zone, at),
+        }
     }
 }
 
@@ -172,17 +206,20 @@ impl BestTime {
         activity: &HashMap<AccountId, HourOfWeek>,
     ) -> BestTimeModel {
         let mut sums: HashMap<AccountId, Sums> = HashMap::new();
+        let mut hours = HourIndex::default();
         let (mut total, mut total_squares, mut n) = (0.0, 0.0, 0.0);
         for observation in observations {
             if !observation.engagement.is_finite() {
                 continue;
             }
-            let zone = zones.get(&observation.account).copied().unwrap_or(chrono_tz::UTC);
-            let hour = HourOfWeek::index(zone, observation.at);
             let account = match sums.get_mut(&observation.account) {
                 Some(account) => account,
-                None => sums.entry(observation.account.clone()).or_default(),
+                None => {
+                    let zone = zones.get(&observation.account).copied().unwrap_or(chrono_tz::UTC);
+                    sums.entry(observation.account.clone()).or_insert_with(|| Sums::new(zone))
+                }
             };
+            let hour = hours.index(account.zone, observation.at);
             let y = observation.engagement;
             account.sum[hour] += y;
             account.count[hour] += 1.0;

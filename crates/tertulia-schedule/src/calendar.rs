@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::CivilCache;
+use crate::civil::{midnight_seconds, resolve_seconds};
 
 /// One weekly slot: a weekday and a civil time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -104,21 +105,40 @@ impl Calendar {
         to: DateTime<Utc>,
         out: &mut Vec<DateTime<Utc>>,
     ) {
+        let mut dated = Vec::new();
+        self.dated_slots(cache, from, to, &mut dated);
+        out.extend(dated.into_iter().filter_map(|(seconds, _)| DateTime::from_timestamp(seconds, 0)));
+    }
+
+    /// Fills `out` with the slot instants in `[from, to)`, as Unix seconds, and their civil
+    /// dates, in order.
+    pub(crate) fn dated_slots(
+        &self,
+        cache: &mut CivilCache,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        out: &mut Vec<(i64, NaiveDate)>,
+    ) {
+        out.clear();
         if self.slots.is_empty() || to <= from {
             return;
         }
-        let start = out.len();
+        let (from_seconds, to_seconds) = (from.timestamp(), to.timestamp());
         // One civil day before and after: a slot's civil date may differ from its UTC date.
         let first = from.with_timezone(&self.zone).date_naive().pred_opt().unwrap_or(NaiveDate::MIN);
         let last = to.with_timezone(&self.zone).date_naive().succ_opt().unwrap_or(NaiveDate::MAX);
+        let days = cache.zone(self.zone);
         let mut day = first;
+        let mut weekday = first.weekday();
+        let mut midnight = midnight_seconds(first);
         while day <= last {
             if !self.blackout.contains(&day) {
-                let weekday = day.weekday();
+                let mut steady = None;
                 for slot in self.slots.iter().filter(|slot| slot.day == weekday) {
-                    let instant = cache.resolve(self.zone, day, slot.time);
-                    if instant >= from && instant < to {
-                        out.push(instant);
+                    let offset = *steady.get_or_insert_with(|| days.steady(self.zone, day));
+                    let instant = resolve_seconds(offset, midnight, self.zone, day, slot.time);
+                    if instant >= from_seconds && instant < to_seconds {
+                        out.push((instant, day));
                     }
                 }
             }
@@ -126,25 +146,11 @@ impl Calendar {
                 Some(next) => day = next,
                 None => break,
             }
+            weekday = weekday.succ();
+            midnight += 86_400;
         }
-        let planned = &mut out[start..];
-        planned.sort_unstable();
-        let unique = dedup_sorted(planned);
-        out.truncate(start + unique);
+        // Sorted already except around a gap, where slots collapse onto one instant.
+        out.sort_unstable_by_key(|(instant, _)| *instant);
+        out.dedup_by_key(|(instant, _)| *instant);
     }
-}
-
-/// Moves the distinct values of a sorted slice to its front; returns how many there are.
-fn dedup_sorted(values: &mut [DateTime<Utc>]) -> usize {
-    if values.is_empty() {
-        return 0;
-    }
-    let mut kept = 1;
-    for index in 1..values.len() {
-        if values[index] != values[kept - 1] {
-            values[kept] = values[index];
-            kept += 1;
-        }
-    }
-    kept
 }

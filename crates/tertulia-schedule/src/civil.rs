@@ -14,7 +14,9 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
+};
 use chrono_tz::Tz;
 
 /// The instant of a civil date and time in `zone`: inside a gap the first instant after it,
@@ -72,7 +74,36 @@ fn first_instant_at_or_after(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 /// [`resolve_local`] on the few days it does.
 #[derive(Debug, Default)]
 pub struct CivilCache {
-    days: HashMap<(Tz, NaiveDate), Option<i64>>,
+    zones: HashMap<Tz, ZoneDays>,
+}
+
+/// One zone's steady offsets, per day from a first day: `None` not computed yet,
+/// `Some(None)` the offset changes that day.
+#[derive(Debug, Default)]
+pub(crate) struct ZoneDays {
+    first: i32,
+    days: Vec<Option<Option<i64>>>,
+}
+
+impl ZoneDays {
+    /// The offset that holds all day on `date` in `zone` (which must be this table's zone),
+    /// or `None` when it changes that day.
+    pub(crate) fn steady(&mut self, zone: Tz, date: NaiveDate) -> Option<i64> {
+        let day = date.num_days_from_ce();
+        if self.days.is_empty() {
+            self.first = day;
+        }
+        if day < self.first {
+            let missing = usize::try_from(self.first - day).unwrap_or(0);
+            self.days.splice(0..0, std::iter::repeat_n(None, missing));
+            self.first = day;
+        }
+        let index = usize::try_from(day - self.first).unwrap_or(0);
+        if index >= self.days.len() {
+            self.days.resize(index + 1, None);
+        }
+        *self.days[index].get_or_insert_with(|| steady_offset(zone, date))
+    }
 }
 
 impl CivilCache {
@@ -83,12 +114,29 @@ impl CivilCache {
 
     /// The instant of `time` on `date` in `zone`, by the same rule as [`resolve_local`].
     pub fn resolve(&mut self, zone: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-        let local = date.and_time(time);
-        let steady = *self.days.entry((zone, date)).or_insert_with(|| steady_offset(zone, date));
-        match steady {
-            Some(offset) => (local - chrono::Duration::seconds(offset)).and_utc(),
-            None => resolve_local(zone, local),
-        }
+        let steady = self.zone(zone).steady(zone, date);
+        let seconds = resolve_seconds(steady, midnight_seconds(date), zone, date, time);
+        DateTime::from_timestamp(seconds, 0).unwrap_or_else(|| resolve_local(zone, date.and_time(time)))
+    }
+
+    /// The table of one zone.
+    pub(crate) fn zone(&mut self, zone: Tz) -> &mut ZoneDays {
+        self.zones.entry(zone).or_default()
+    }
+}
+
+/// Unix seconds of civil midnight starting `date`, read as if it were UTC.
+pub(crate) fn midnight_seconds(date: NaiveDate) -> i64 {
+    // 719,163 days separate 0001-01-01 (day 1 of the common era) from 1970-01-01.
+    (i64::from(date.num_days_from_ce()) - 719_163) * 86_400
+}
+
+/// The instant of `time` on `date` in Unix seconds: plain arithmetic on a day whose offset
+/// is `steady`, the exact rule otherwise. `midnight` is [`midnight_seconds`] of `date`.
+pub(crate) fn resolve_seconds(steady: Option<i64>, midnight: i64, zone: Tz, date: NaiveDate, time: NaiveTime) -> i64 {
+    match steady {
+        Some(offset) => midnight + i64::from(time.num_seconds_from_midnight()) - offset,
+        None => resolve_local(zone, date.and_time(time)).timestamp(),
     }
 }
 

@@ -28,7 +28,7 @@ use crate::{AccountPlan, CivilCache};
 #[derive(Debug, Default)]
 pub struct Planner {
     cache: CivilCache,
-    scratch: Vec<DateTime<Utc>>,
+    scratch: Vec<(i64, NaiveDate)>,
 }
 
 impl Planner {
@@ -39,31 +39,26 @@ impl Planner {
 
     /// The usable slots of one account in `[from, to)`.
     pub fn plan(&mut self, plan: &AccountPlan, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
-        self.scratch.clear();
-        plan.calendar.slots_into(&mut self.cache, from, to, &mut self.scratch);
+        plan.calendar.dated_slots(&mut self.cache, from, to, &mut self.scratch);
         let rules = &plan.rules;
-        let spacing = chrono::Duration::from_std(rules.min_spacing).unwrap_or(chrono::Duration::MAX);
-        let mut windows: Vec<(usize, chrono::Duration, VecDeque<DateTime<Utc>>)> = rules
+        let spacing = i64::try_from(rules.min_spacing.as_secs()).unwrap_or(i64::MAX);
+        let mut windows: Vec<(usize, i64, VecDeque<i64>)> = rules
             .quotas
             .iter()
-            .map(|q| {
-                (q.max as usize, chrono::Duration::from_std(q.window).unwrap_or(chrono::Duration::MAX), VecDeque::new())
-            })
+            .map(|q| (q.max as usize, i64::try_from(q.window.as_secs()).unwrap_or(i64::MAX), VecDeque::new()))
             .collect();
         let mut kept: Vec<DateTime<Utc>> = Vec::with_capacity(self.scratch.len());
+        let mut last: Option<i64> = None;
         let mut day: Option<(NaiveDate, u32)> = None;
-        'slots: for &slot in &self.scratch {
-            if let Some(last) = kept.last()
-                && slot - *last < spacing
-            {
+        'slots: for &(slot, date) in &self.scratch {
+            if last.is_some_and(|last| slot - last < spacing) {
                 continue;
             }
-            if let Some(cap) = rules.daily_cap {
-                let date = slot.with_timezone(&plan.calendar.zone).date_naive();
-                match day {
-                    Some((current, count)) if current == date && count >= cap => continue,
-                    _ => {}
-                }
+            if let (Some(cap), Some((current, count))) = (rules.daily_cap, day)
+                && current == date
+                && count >= cap
+            {
+                continue;
             }
             for (max, window, recent) in &mut windows {
                 while recent.front().is_some_and(|t| slot - *t >= *window) {
@@ -76,14 +71,14 @@ impl Planner {
             for (_, _, recent) in &mut windows {
                 recent.push_back(slot);
             }
-            if rules.daily_cap.is_some() {
-                let date = slot.with_timezone(&plan.calendar.zone).date_naive();
-                day = match day {
-                    Some((current, count)) if current == date => Some((date, count + 1)),
-                    _ => Some((date, 1)),
-                };
+            day = match day {
+                Some((current, count)) if current == date => Some((date, count + 1)),
+                _ => Some((date, 1)),
+            };
+            last = Some(slot);
+            if let Some(instant) = DateTime::from_timestamp(slot, 0) {
+                kept.push(instant);
             }
-            kept.push(slot);
         }
         kept
     }

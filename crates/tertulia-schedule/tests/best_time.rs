@@ -185,3 +185,27 @@ fn observations_come_from_metrics_and_activity_from_interactions() {
     // Monday 19:00 and 20:00 in Madrid.
     assert_eq!((activity.get(19), activity.get(20), activity.total()), (2.0, 1.0, 3.0));
 }
+
+#[test]
+fn hours_are_counted_in_each_account_zone_across_daylight_saving_changes() {
+    // One post per hour for two years in zones with whole, half-hour and southern changes:
+    // every hour of week gets its share, the model's bookkeeping agrees with HourOfWeek.
+    for zone in [chrono_tz::Australia::Lord_Howe, chrono_tz::America::Santiago, chrono_tz::Asia::Kolkata, MADRID] {
+        let account = AccountId::new("a");
+        let posts: Vec<Observation> = (0..2 * 365 * 24)
+            .map(|h| {
+                let at = start() + chrono::Duration::minutes(60 * h + 7);
+                Observation { account: account.clone(), at, engagement: HourOfWeek::index(zone, at) as f64 }
+            })
+            .collect();
+        let model = BestTime { prior_strength: 0.0, neighbour_weight: 0.0, ..BestTime::default() }.fit(
+            &posts,
+            &HashMap::from([(account.clone(), zone)]),
+            &HashMap::new(),
+        );
+        let curve = model.curve(&account).unwrap();
+        for h in 0..HourOfWeek::LEN {
+            assert_eq!(curve.expected[h], h as f64, "{zone} hour {h}");
+        }
+    }
+}
