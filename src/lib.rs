@@ -5,6 +5,11 @@ pub use tertulia_core as core;
 #[doc(inline)]
 pub use tertulia_core::*;
 
+/// The in-memory platform (feature `memory`).
+#[cfg(feature = "memory")]
+#[doc(inline)]
+pub use tertulia_memory as memory;
+
 /// Durable state: posts, publish jobs with leases, outcomes and ingest cursors (SQLite).
 #[cfg(feature = "store")]
 #[doc(inline)]
