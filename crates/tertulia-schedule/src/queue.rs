@@ -184,6 +184,14 @@ impl Queue {
         placement
     }
 
+    /// Puts back placements made earlier (read from the store after a restart, say) as they
+    /// are, without checking them, so new placements keep their rules around them.
+    pub fn restore(&mut self, placements: impl IntoIterator<Item = Placement>) {
+        for placement in placements {
+            self.insert(placement);
+        }
+    }
+
     /// The first slot of `account` at or after `after` where one more post fits.
     pub fn next_free(&mut self, account: &AccountId, after: DateTime<Utc>) -> Result<DateTime<Utc>, QueueError> {
         let plan = self.plan(account)?.clone();

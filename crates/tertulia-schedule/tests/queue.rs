@@ -261,3 +261,52 @@ fn quotas_come_from_the_adapter_when_it_reports_one_and_from_the_platform_otherw
     assert_eq!(PostingRules::for_capabilities(&caps).quotas, known_publish_quotas(&PlatformKind::Mastodon));
     assert!(known_publish_quotas(&PlatformKind::LinkedIn).is_empty());
 }
+
+#[test]
+fn placements_restored_after_a_restart_keep_new_ones_away() {
+    let calendar = Calendar::daily(MADRID, [(9, 0), (13, 0)]);
+    let mut before = queue_with(Duration::ZERO, vec![plan("a", calendar.clone(), PostingRules::default())]);
+    let kept: Vec<_> = ["p1", "p2"].iter().map(|p| before.add(id(p), &account("a"), monday()).unwrap()).collect();
+    let mut after = queue_with(Duration::ZERO, vec![plan("a", calendar, PostingRules::default())]);
+    after.restore(kept.clone());
+    assert_eq!(after.entries(), &kept[..]);
+    assert_eq!(after.add(id("p3"), &account("a"), monday()).unwrap().at, utc(2026, 12, 1, 8, 0));
+}
+
+#[tokio::test]
+async fn placements_become_jobs_and_the_post_is_scheduled_at_its_earliest() {
+    use tertulia_core::{BrandId, Post, PostContent, PostStatus};
+    use tertulia_store::{JobQuery, SqliteStore, Store, StoreError};
+
+    let slots = Calendar::daily(MADRID, [(9, 0), (13, 0)]);
+    let mut queue = queue_with(
+        minutes(30),
+        vec![plan("masto", slots.clone(), PostingRules::default()), plan("bsky", slots, PostingRules::default())],
+    );
+    let mut post = Post::new(id("p1"), BrandId::new("cafe"), PostContent::text("Hola"));
+    let placements = vec![
+        queue.add(id("p1"), &account("masto"), monday()).unwrap(),
+        queue.add(id("p1"), &account("bsky"), monday()).unwrap(),
+    ];
+    let platforms = [(account("masto"), PlatformKind::Mastodon), (account("bsky"), PlatformKind::Bluesky)].into();
+    let store = SqliteStore::temporary().await.unwrap();
+
+    let err = tertulia_schedule::enqueue(&store, &mut post, &placements, &platforms).await.unwrap_err();
+    assert!(matches!(err, StoreError::InvalidInput(_)), "a draft is not scheduled: {err}");
+
+    post.status = PostStatus::Approved;
+    assert_eq!(tertulia_schedule::enqueue(&store, &mut post, &placements, &platforms).await.unwrap(), 2);
+    let stored = store.post(&post.id).await.unwrap().unwrap();
+    assert_eq!(stored.status, PostStatus::Scheduled);
+    assert_eq!(stored.targets, [account("masto"), account("bsky")]);
+    assert_eq!(stored.scheduled_at, Some(utc(2026, 11, 30, 8, 0)));
+    let jobs = store.jobs(&JobQuery { post: Some(post.id.clone()), ..JobQuery::default() }).await.unwrap();
+    let dues: Vec<_> = jobs.iter().map(|j| (j.account.as_str().to_owned(), j.platform.clone(), j.due_at)).collect();
+    assert_eq!(
+        dues,
+        [
+            ("masto".to_owned(), PlatformKind::Mastodon, utc(2026, 11, 30, 8, 0)),
+            ("bsky".to_owned(), PlatformKind::Bluesky, utc(2026, 11, 30, 12, 0)),
+        ]
+    );
+}
