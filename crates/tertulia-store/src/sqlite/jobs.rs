@@ -250,7 +250,9 @@ pub(super) async fn cancel(store: &SqliteStore, id: &JobId, now: DateTime<Utc>) 
         .bind(millis(now))
         .execute(&mut *tx)
         .await?;
-    settle_post(&mut tx, id, None).await?;
+    let post_id: String =
+        sqlx::query_scalar("SELECT post_id FROM jobs WHERE id = ?1").bind(id.as_str()).fetch_one(&mut *tx).await?;
+    settle_post(&mut tx, &PostId::new(post_id), None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -343,16 +345,6 @@ async fn step_row(conn: &mut SqliteConnection, job: &JobId, step: u32) -> Result
     Ok(step_from_row(&row)?.1)
 }
 
-async fn write_step_state(conn: &mut SqliteConnection, job: &JobId, step: u32, state: &StepState) -> Result<()> {
-    sqlx::query("UPDATE job_steps SET state = ?3 WHERE job_id = ?1 AND step = ?2")
-        .bind(job.as_str())
-        .bind(i64::from(step))
-        .bind(serde_json::to_string(state)?)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 pub(super) async fn start_step(
     store: &SqliteStore,
     lease: &Lease,
@@ -360,33 +352,37 @@ pub(super) async fn start_step(
     request: &SentRequest,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut tx = store.writer().begin_with(BEGIN).await?;
-    check_lease(&mut tx, lease).await?;
-    let current = step_row(&mut tx, &lease.job, step).await?;
-    match current.state {
-        StepState::Pending => {}
-        StepState::InFlight { .. } => {
-            return Err(StoreError::Conflict(format!(
-                "step {step} of job {} is in flight: look it up before sending it again",
-                lease.job
-            )));
-        }
-        StepState::Done { .. } => {
-            return Err(StoreError::Conflict(format!("step {step} of job {} is already out", lease.job)));
-        }
-    }
-    write_step_state(&mut tx, &lease.job, step, &StepState::InFlight { sent_at: now, request: request.clone() })
-        .await?;
-    // The post moves from scheduled to publishing, in place.
-    sqlx::query(
-        "UPDATE posts SET status = 'publishing', body = json_set(body, '$.status', 'publishing')
-         WHERE id = (SELECT post_id FROM jobs WHERE id = ?1) AND status = 'scheduled'",
+    // One statement: the step moves only if it is pending and the lease is current; a
+    // trigger moves the post to publishing.
+    let in_flight = serde_json::to_string(&StepState::InFlight { sent_at: now, request: request.clone() })?;
+    let changed = sqlx::query(
+        "UPDATE job_steps SET state = ?5 WHERE job_id = ?1 AND step = ?2 AND json_extract(state, '$.state') = 'pending'
+         AND EXISTS (SELECT 1 FROM jobs WHERE id = ?1 AND lease_owner = ?3 AND lease_token = ?4 AND state = 'queued')",
     )
     .bind(lease.job.as_str())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .bind(i64::from(step))
+    .bind(&lease.owner)
+    .bind(lease.token)
+    .bind(in_flight)
+    .execute(store.writer())
+    .await?
+    .rows_affected();
+    if changed == 1 {
+        return Ok(());
+    }
+    // Why not: say which.
+    let mut conn = store.writer().acquire().await?;
+    check_lease(&mut conn, lease).await?;
+    match step_row(&mut conn, &lease.job, step).await?.state {
+        StepState::InFlight { .. } => Err(StoreError::Conflict(format!(
+            "step {step} of job {} is in flight: look it up before sending it again",
+            lease.job
+        ))),
+        StepState::Done { .. } => Err(StoreError::Conflict(format!("step {step} of job {} is already out", lease.job))),
+        StepState::Pending => {
+            Err(StoreError::Conflict(format!("step {step} of job {} could not be marked", lease.job)))
+        }
+    }
 }
 
 pub(super) async fn finish_step(
@@ -396,8 +392,6 @@ pub(super) async fn finish_step(
     outcome: &StepOutcome,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut tx = store.writer().begin_with(BEGIN).await?;
-    let current = step_row(&mut tx, &lease.job, step).await?;
     let (status, reference, error) = match outcome {
         StepOutcome::Published { reference, reconciled, .. } => {
             (if *reconciled { "reconciled_published" } else { "published" }, Some(reference), None)
@@ -407,46 +401,100 @@ pub(super) async fn finish_step(
         }
         StepOutcome::Unknown { error } => ("unknown", None, Some(error)),
     };
+    let writer = store.writer();
     // The outcome is kept whoever holds the lease: nothing a platform answered is lost.
-    sqlx::query(
+    let logged = sqlx::query(
         "INSERT INTO outcomes (job_id, step, owner, idempotency_key, marker, status, reference, error, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         SELECT job_id, step, ?3, idempotency_key, marker, ?4, ?5, ?6, ?7 FROM job_steps WHERE job_id = ?1 AND step = ?2",
     )
     .bind(lease.job.as_str())
     .bind(i64::from(step))
     .bind(&lease.owner)
-    .bind(current.idempotency_key.as_str())
-    .bind(current.marker.as_str())
     .bind(status)
     .bind(reference.map(serde_json::to_string).transpose()?)
     .bind(error.map(serde_json::to_string).transpose()?)
     .bind(millis(now))
-    .execute(&mut *tx)
-    .await?;
-    let lease_held = check_lease(&mut tx, lease).await;
+    .execute(writer)
+    .await?
+    .rows_affected();
+    if logged == 0 {
+        return Err(StoreError::NotFound { what: format!("step {step} of job {}", lease.job) });
+    }
     match outcome {
         // A publication is a fact: recorded even by a worker that lost its lease, so the one
         // that took over finds the step done instead of sending it again.
-        StepOutcome::Published { reference, published_at, .. } if !matches!(current.state, StepState::Done { .. }) => {
+        StepOutcome::Published { reference, published_at, .. } => {
             let done = StepState::Done { reference: reference.clone(), published_at: *published_at };
-            write_step_state(&mut tx, &lease.job, step, &done).await?;
+            sqlx::query(
+                "UPDATE job_steps SET state = ?3 WHERE job_id = ?1 AND step = ?2 AND json_extract(state, '$.state') != 'done'",
+            )
+            .bind(lease.job.as_str())
+            .bind(i64::from(step))
+            .bind(serde_json::to_string(&done)?)
+            .execute(writer)
+            .await?;
         }
-        StepOutcome::NotSent { .. } if lease_held.is_ok() => {
-            if matches!(current.state, StepState::Done { .. }) {
-                return Err(StoreError::Conflict(format!("step {step} of job {} is already out", lease.job)));
+        // Not out: pending again, only for the lease holder and never over a publication.
+        StepOutcome::NotSent { .. } => {
+            let changed = sqlx::query(
+                "UPDATE job_steps SET state = ?5 WHERE job_id = ?1 AND step = ?2 AND json_extract(state, '$.state') != 'done'
+                 AND EXISTS (SELECT 1 FROM jobs WHERE id = ?1 AND lease_owner = ?3 AND lease_token = ?4 AND state = 'queued')",
+            )
+            .bind(lease.job.as_str())
+            .bind(i64::from(step))
+            .bind(&lease.owner)
+            .bind(lease.token)
+            .bind(serde_json::to_string(&StepState::Pending)?)
+            .execute(writer)
+            .await?
+            .rows_affected();
+            if changed == 1 {
+                return Ok(());
             }
-            write_step_state(&mut tx, &lease.job, step, &StepState::Pending).await?;
+            let mut conn = writer.acquire().await?;
+            check_lease(&mut conn, lease).await?;
+            return Err(StoreError::Conflict(format!("step {step} of job {} is already out", lease.job)));
         }
-        _ => {}
+        StepOutcome::Unknown { .. } => {}
     }
-    tx.commit().await?;
-    lease_held
+    let mut conn = writer.acquire().await?;
+    check_lease(&mut conn, lease).await
 }
 
 pub(super) async fn release(store: &SqliteStore, lease: &Lease, release: &Release, now: DateTime<Utc>) -> Result<()> {
     let mut tx = store.writer().begin_with(BEGIN).await?;
-    check_lease(&mut tx, lease).await?;
     let job = lease.job.as_str();
+    if let Release::Published = release {
+        let rows = sqlx::query(
+            "SELECT job_id, step, kind, idempotency_key, marker, state FROM job_steps WHERE job_id = ?1 ORDER BY step",
+        )
+        .bind(job)
+        .fetch_all(&mut *tx)
+        .await?;
+        let steps = rows.iter().map(|row| Ok(step_from_row(row)?.1)).collect::<Result<Vec<Step>>>()?;
+        if let Some(step) = steps.iter().find(|step| !matches!(step.state, StepState::Done { .. })) {
+            check_lease(&mut tx, lease).await?;
+            return Err(StoreError::Conflict(format!("job {job} still has {} to publish", step.kind)));
+        }
+        let owner: Option<(String, String)> = sqlx::query_as(
+            "UPDATE jobs SET state = 'published', lease_expires_at = NULL, updated_at = ?4
+             WHERE id = ?1 AND lease_owner = ?2 AND lease_token = ?3 AND state = 'queued' RETURNING post_id, account_id",
+        )
+        .bind(job)
+        .bind(&lease.owner)
+        .bind(lease.token)
+        .bind(millis(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((post_id, account)) = owner else {
+            return Err(StoreError::LeaseLost { job: lease.job.clone() });
+        };
+        let publication = publication(&lease.job, &AccountId::new(account), &steps)?;
+        settle_post(&mut tx, &PostId::new(post_id), Some(publication)).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    check_lease(&mut tx, lease).await?;
     match release {
         Release::Retry { at, error } => {
             sqlx::query(
@@ -468,21 +516,6 @@ pub(super) async fn release(store: &SqliteStore, lease: &Lease, release: &Releas
                 .execute(&mut *tx)
                 .await?;
         }
-        Release::Published => {
-            let mut loaded = load_where(&mut tx, "id = ?1", &[Some(job.to_owned())], Some(1)).await?;
-            let done = loaded.pop().ok_or_else(|| StoreError::NotFound { what: format!("job {job}") })?;
-            if let Some(step) = done.next_step() {
-                return Err(StoreError::Conflict(format!("job {job} still has {} to publish", step.kind)));
-            }
-            sqlx::query("UPDATE jobs SET state = 'published', lease_expires_at = NULL, updated_at = ?2 WHERE id = ?1")
-                .bind(job)
-                .bind(millis(now))
-                .execute(&mut *tx)
-                .await?;
-            settle_post(&mut tx, &lease.job, Some(publication(&done)?)).await?;
-            tx.commit().await?;
-            return Ok(());
-        }
         Release::Failed { error } | Release::Unresolved { error } => {
             let state = if matches!(release, Release::Failed { .. }) { "failed" } else { "unresolved" };
             sqlx::query(
@@ -494,20 +527,23 @@ pub(super) async fn release(store: &SqliteStore, lease: &Lease, release: &Releas
             .bind(millis(now))
             .execute(&mut *tx)
             .await?;
+            let post_id: String =
+                sqlx::query_scalar("SELECT post_id FROM jobs WHERE id = ?1").bind(job).fetch_one(&mut *tx).await?;
+            settle_post(&mut tx, &PostId::new(post_id), None).await?;
         }
+        Release::Published => {}
     }
-    settle_post(&mut tx, &lease.job, None).await?;
     tx.commit().await?;
     Ok(())
 }
 
-fn publication(job: &Job) -> Result<Publication> {
+fn publication(job: &JobId, account: &AccountId, steps: &[Step]) -> Result<Publication> {
     let mut parts = Vec::new();
     let mut first_comment = None;
     let mut published_at = None;
-    for step in &job.steps {
+    for step in steps {
         let StepState::Done { reference, published_at: at } = &step.state else {
-            return Err(StoreError::Conflict(format!("job {} has {} not out", job.id, step.kind)));
+            return Err(StoreError::Conflict(format!("job {job} has {} not out", step.kind)));
         };
         match step.kind {
             StepKind::Part(_) => {
@@ -517,19 +553,23 @@ fn publication(job: &Job) -> Result<Publication> {
             StepKind::FirstComment => first_comment = Some(reference.clone()),
         }
     }
-    let published_at = published_at.ok_or_else(|| StoreError::Decode(format!("job {} has no parts", job.id)))?;
-    Ok(Publication { account: job.account.clone(), parts, first_comment, published_at })
+    let published_at = published_at.ok_or_else(|| StoreError::Decode(format!("job {job} has no parts")))?;
+    Ok(Publication { account: account.clone(), parts, first_comment, published_at })
 }
 
-/// Brings the post of `job` to the status its jobs together say, adding `publication` if
-/// given: nothing while any job is queued; otherwise unknown if one is unresolved, failed if
-/// one failed, cancelled if all were cancelled, published when all the others are out.
-async fn settle_post(conn: &mut SqliteConnection, job: &JobId, publication: Option<Publication>) -> Result<()> {
-    let post_id: String =
-        sqlx::query_scalar("SELECT post_id FROM jobs WHERE id = ?1").bind(job.as_str()).fetch_one(&mut *conn).await?;
-    let states: Vec<String> =
-        sqlx::query_scalar("SELECT state FROM jobs WHERE post_id = ?1").bind(&post_id).fetch_all(&mut *conn).await?;
-    let has = |name: &str| states.iter().any(|s| s == name);
+/// Brings `post_id` to the status its jobs together say, adding `publication` if given:
+/// nothing while any job is queued; otherwise unknown if one is unresolved, failed if one
+/// failed, cancelled if all were cancelled, published when all the others are out.
+async fn settle_post(conn: &mut SqliteConnection, post_id: &PostId, publication: Option<Publication>) -> Result<()> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT body, (SELECT group_concat(state) FROM jobs WHERE post_id = ?1) FROM posts WHERE id = ?1",
+    )
+    .bind(post_id.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((body, states)) = row else { return Ok(()) };
+    let states = states.unwrap_or_default();
+    let has = |name: &str| states.split(',').any(|s| s == name);
     let target = if has("queued") {
         None
     } else if has("unresolved") {
@@ -544,7 +584,7 @@ async fn settle_post(conn: &mut SqliteConnection, job: &JobId, publication: Opti
     if target.is_none() && publication.is_none() {
         return Ok(());
     }
-    let Some(mut post) = posts::load_on(conn, &PostId::new(post_id)).await? else { return Ok(()) };
+    let mut post: tertulia_core::Post = serde_json::from_str(&body)?;
     let mut changed = false;
     if let Some(publication) = publication {
         post.publications.retain(|p| p.account != publication.account);
