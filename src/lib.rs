@@ -10,6 +10,16 @@ pub use tertulia_core::*;
 #[doc(inline)]
 pub use tertulia_memory as memory;
 
+/// Each network's text rules: counting, entities, Bluesky facets, validation, threads.
+#[cfg(feature = "text")]
+#[doc(inline)]
+pub use tertulia_text as text;
+
+/// The Mastodon adapter (feature `mastodon`).
+#[cfg(feature = "mastodon")]
+#[doc(inline)]
+pub use tertulia_mastodon as mastodon;
+
 /// Durable state: posts, publish jobs with leases, outcomes and ingest cursors (SQLite).
 #[cfg(feature = "store")]
 #[doc(inline)]
