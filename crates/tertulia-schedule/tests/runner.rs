@@ -373,3 +373,26 @@ async fn media_files_are_uploaded_with_their_alt_text_and_urls_are_refused() {
     assert!(s.job(&refused).await.last_error.unwrap().message.contains("download it first"));
     let _ = std::fs::remove_file(path);
 }
+
+#[tokio::test]
+async fn each_variant_is_checked_against_the_network_text_rules_before_any_call() {
+    use tertulia_core::Variant;
+    let s = Setup::new(NetworkProfile::bluesky_like().unlimited()).await;
+    let long = "Café de especialidad, tostado cada martes. ".repeat(10);
+    let too_long = s.schedule(&scheduled("largo", &[long.as_str()], None), t0()).await;
+    // The same text with a Bluesky variant that fits goes out.
+    let mut fitted = scheduled("corto", &[long.as_str()], None);
+    fitted.variants.insert(
+        PlatformKind::Bluesky,
+        Variant { text: Some("Café tostado cada martes.".into()), ..Variant::default() },
+    );
+    let fits = s.schedule(&fitted, t0()).await;
+
+    let report = s.runner(s.config()).run_until_idle().await.unwrap();
+    assert_eq!((report.failed, report.published, report.sent), (1, 1, 1));
+    let error = s.job(&too_long).await.last_error.unwrap();
+    assert_eq!(error.kind, "invalid input");
+    assert!(error.message.contains("part 0 is 430 long; Bluesky takes 300"), "{}", error.message);
+    assert_eq!(s.job(&fits).await.state, JobState::Published);
+    assert_eq!(s.network.posts()[0].text, "Café tostado cada martes.");
+}
