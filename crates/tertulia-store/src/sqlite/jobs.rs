@@ -425,14 +425,23 @@ pub(super) async fn finish_step(
         // that took over finds the step done instead of sending it again.
         StepOutcome::Published { reference, published_at, .. } => {
             let done = StepState::Done { reference: reference.clone(), published_at: *published_at };
-            sqlx::query(
-                "UPDATE job_steps SET state = ?3 WHERE job_id = ?1 AND step = ?2 AND json_extract(state, '$.state') != 'done'",
+            // The lease is checked in the same statement, for the answer only.
+            let held: Option<i64> = sqlx::query_scalar(
+                "UPDATE job_steps SET state = ?3 WHERE job_id = ?1 AND step = ?2 AND json_extract(state, '$.state') != 'done'
+                 RETURNING (SELECT COUNT(*) FROM jobs WHERE id = ?1 AND lease_owner = ?4 AND lease_token = ?5 AND state = 'queued')",
             )
             .bind(lease.job.as_str())
             .bind(i64::from(step))
             .bind(serde_json::to_string(&done)?)
-            .execute(writer)
+            .bind(&lease.owner)
+            .bind(lease.token)
+            .fetch_optional(writer)
             .await?;
+            match held {
+                Some(1) => return Ok(()),
+                Some(_) => return Err(StoreError::LeaseLost { job: lease.job.clone() }),
+                None => {}
+            }
         }
         // Not out: pending again, only for the lease holder and never over a publication.
         StepOutcome::NotSent { .. } => {

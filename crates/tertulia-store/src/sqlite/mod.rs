@@ -73,9 +73,15 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         // One connection writes, so writers of this process queue here instead of sleeping
         // in SQLite's busy handler; readers use the others (WAL lets them read meanwhile).
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        // An embedded connection cannot drop like a network one: no ping before each use
+        // (it would double the hand-offs to the connection's thread).
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await?;
         MIGRATOR.run(&writer).await?;
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options).await?;
         Ok(SqliteStore { pool, writer, path, temporary })
     }
 
