@@ -13,7 +13,10 @@ use crate::{
 
 /// Durable state for publishing and ingesting, used as `Arc<dyn Store>`.
 ///
-/// Every method is one atomic change. Writes on a leased job carry the [`Lease`] and fail
+/// Every method is one atomic change, except [`finish_step`](Store::finish_step), which may
+/// log the outcome and then update the step: a crash between the two leaves the step in
+/// flight, to be looked up, never sent again blindly. Writes on a leased job carry the
+/// [`Lease`] and fail
 /// with [`StoreError::LeaseLost`](crate::StoreError::LeaseLost) once another worker took the
 /// job over, except the one write that records a fact: a step found published is recorded
 /// whoever holds the lease.
@@ -67,7 +70,8 @@ pub trait Store: Send + Sync + Debug {
     /// called. The post moves to publishing.
     async fn start_step(&self, lease: &Lease, step: u32, request: &SentRequest, now: DateTime<Utc>) -> Result<()>;
 
-    /// Records how step `step` ended, in the step and in the outcome log.
+    /// Records how step `step` ended, in the outcome log, then in the step (done, pending
+    /// again, or left in flight when the outcome is unknown).
     async fn finish_step(&self, lease: &Lease, step: u32, outcome: &StepOutcome, now: DateTime<Utc>) -> Result<()>;
 
     /// Lets go of a job: due again later, published, failed or unresolved. The post's status
