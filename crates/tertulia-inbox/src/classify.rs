@@ -176,7 +176,32 @@ impl RuleClassifier {
         if tokens.hashtags >= 5 || tokens.mentions >= 5 {
             evidence[Intent::Spam.index()] += 1.0;
         }
-        let intent = choose_intent(&evidence);
+        // A message in a bad mood is not praise, and rarely a purchase ("the prices
+        // doubled"); what there was of either counts toward a complaint.
+        if sentiment == Sentiment::Negative {
+            evidence[Intent::Complaint.index()] += evidence[Intent::PurchaseIntent.index()] * 0.5;
+            evidence[Intent::PurchaseIntent.index()] *= 0.5;
+            evidence[Intent::Praise.index()] = 0.0;
+        }
+        let mut intent = choose_intent(&evidence);
+        // Without evidence for any intent, the mood decides: a clearly happy message is
+        // praise, a clearly unhappy one a complaint.
+        if intent == Intent::Other {
+            if polarity >= 1.0 {
+                intent = Intent::Praise;
+            } else if polarity <= -1.0 {
+                intent = Intent::Complaint;
+            }
+        }
+        // Spam's feelings are not the community's.
+        let sentiment = if intent == Intent::Spam { Sentiment::Neutral } else { sentiment };
+        // A complaint or a crisis is negative, and praise positive, even in words the
+        // lexicon does not weigh ("el croissant estaba duro").
+        let sentiment = match (intent, sentiment) {
+            (Intent::Complaint | Intent::Crisis, Sentiment::Neutral) => Sentiment::Negative,
+            (Intent::Praise, Sentiment::Neutral) => Sentiment::Positive,
+            _ => sentiment,
+        };
         urgent |= intent == Intent::Crisis
             || (intent == Intent::Complaint && (tokens.shouting() || negative >= 4.0 || tokens.exclamations >= 3));
         if intent == Intent::Spam {
@@ -220,6 +245,12 @@ fn choose_intent(evidence: &[f32; 7]) -> Intent {
     }
     if evidence[Intent::Spam.index()] >= 1.5 {
         return Intent::Spam;
+    }
+    // Asking about buying is a purchase intent first, a question second.
+    if evidence[Intent::PurchaseIntent.index()] >= 1.2
+        && evidence[Intent::PurchaseIntent.index()] >= evidence[Intent::Complaint.index()]
+    {
+        return Intent::PurchaseIntent;
     }
     let mut best = Intent::Other;
     let mut best_weight = INTENT_FLOOR;
