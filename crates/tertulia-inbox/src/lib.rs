@@ -1,19 +1,27 @@
 #![doc = include_str!("../README.md")]
 
 mod calendar;
+mod cases;
 mod classify;
+mod conversation;
 mod evaluation;
 mod hash;
+mod inbox;
 mod lexicon;
 mod ranked;
+mod routing;
 mod score;
 mod text;
 mod understanding;
 
 pub use calendar::BusinessCalendar;
+pub use cases::{Cases, CasesError, ResponseTimes, Summary};
 pub use classify::RuleClassifier;
+pub use conversation::{ConversationKey, Threads};
 pub use evaluation::{ClassScores, Evaluation, LabelReport, Labelled, evaluate};
+pub use inbox::{Arrival, AuthorKey, Inbox, InteractionKey, Item, Ranked};
 pub use lexicon::{Lexicon, LexiconError, LexiconFile};
 pub use ranked::{RankedIndex, Slot};
+pub use routing::{Condition, Route, Router, Rule};
 pub use score::{Breakdown, Signals, Standing, Weights, score_at};
 pub use understanding::{Classifier, Intent, Language, Sentiment, Understanding};
