@@ -248,6 +248,16 @@ impl Lexicon {
         UNKNOWN
     }
 
+    /// The id of a word already normalised (no elongation fallback).
+    pub(crate) fn lookup_word(&self, word: &str) -> u32 {
+        self.ids.get(word).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// Whether a word is a function word or a negator in any language.
+    pub(crate) fn is_function_word(&self, id: u32) -> bool {
+        self.term(id).is_some_and(|t| t.stopword != 0 || t.negator != 0)
+    }
+
     /// The term record for an id.
     pub(crate) fn term(&self, id: u32) -> Option<&Term> {
         self.terms.get(id as usize)

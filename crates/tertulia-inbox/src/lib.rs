@@ -1,10 +1,13 @@
 #![doc = include_str!("../README.md")]
 
+mod advocates;
 mod calendar;
 mod cases;
 mod classify;
 mod conversation;
+mod crisis;
 mod evaluation;
+mod faq;
 mod hash;
 mod inbox;
 mod lexicon;
@@ -14,11 +17,14 @@ mod score;
 mod text;
 mod understanding;
 
+pub use advocates::{AdvocateScore, Advocates, Evidence, MatchSuggestion, Profile};
 pub use calendar::BusinessCalendar;
 pub use cases::{Cases, CasesError, ResponseTimes, Summary};
 pub use classify::RuleClassifier;
 pub use conversation::{ConversationKey, Threads};
+pub use crisis::{CrisisAlert, CrisisMonitor, CrisisSettings};
 pub use evaluation::{ClassScores, Evaluation, LabelReport, Labelled, evaluate};
+pub use faq::{FaqGrouper, QuestionGroup};
 pub use inbox::{Arrival, AuthorKey, Inbox, InteractionKey, Item, Ranked};
 pub use lexicon::{Lexicon, LexiconError, LexiconFile};
 pub use ranked::{RankedIndex, Slot};
