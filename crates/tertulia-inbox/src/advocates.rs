@@ -197,16 +197,17 @@ impl Advocates {
             if stem.len() >= 3 && stem == handle_stem(&pb.handle) {
                 evidence.push(Evidence::SameHandle(stem));
             }
-            if let (Some(na), Some(nb)) = (&pa.display_name, &pb.display_name) {
-                if normalise_name(na).len() >= 3 && normalise_name(na) == normalise_name(nb) {
-                    evidence.push(Evidence::SameDisplayName(na.clone()));
-                }
+            if let (Some(na), Some(nb)) = (&pa.display_name, &pb.display_name)
+                && normalise_name(na).len() >= 3
+                && normalise_name(na) == normalise_name(nb)
+            {
+                evidence.push(Evidence::SameDisplayName(na.clone()));
             }
             for (from, to) in [(pa, pb), (pb, pa)] {
-                if let Some(url) = &from.url {
-                    if url.to_lowercase().contains(&to.handle.to_lowercase()) {
-                        evidence.push(Evidence::ProfileLink(url.clone()));
-                    }
+                if let Some(url) = &from.url
+                    && url.to_lowercase().contains(&to.handle.to_lowercase())
+                {
+                    evidence.push(Evidence::ProfileLink(url.clone()));
                 }
             }
             if !evidence.is_empty() {
@@ -217,7 +218,7 @@ impl Advocates {
                 });
             }
         }
-        suggestions.sort_by(|x, y| y.evidence.len().cmp(&x.evidence.len()));
+        suggestions.sort_by_key(|s| std::cmp::Reverse(s.evidence.len()));
         suggestions
     }
 

@@ -193,7 +193,7 @@ impl CrisisMonitor {
             )
         };
         let mut messages = window.messages.clone();
-        messages.sort_by(|a, b| a.0.cmp(&b.0));
+        messages.sort_by_key(|(at, _)| *at);
         let from = DateTime::from_timestamp(current * self.width(), 0)?;
         Some(CrisisAlert {
             account: account.to_owned(),

@@ -142,7 +142,7 @@ impl FaqGrouper {
                 }
             })
             .collect();
-        result.sort_by(|a, b| b.questions.len().cmp(&a.questions.len()));
+        result.sort_by_key(|g| std::cmp::Reverse(g.questions.len()));
         result
     }
 }

@@ -6,6 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use tertulia_core::{Interaction, PlatformKind};
 
+#[cfg(doc)]
+use crate::Intent;
 use crate::{Sentiment, Understanding};
 
 /// How much each signal weighs, per brand (serde-able, so it lives in the brand's settings).

@@ -59,44 +59,68 @@ impl Tokens {
         self.hashtags = 0;
         self.ends_with_question = text.trim_start().starts_with('¿') || text.trim_end().ends_with('?');
         let mut boundary = true;
-        let mut rest = text;
-        while let Some(c) = rest.chars().next() {
-            if c.is_alphanumeric() {
-                if starts_link(rest) {
-                    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                    rest = &rest[end..];
-                    self.push_word("_url", false, boundary);
-                    self.urls = self.urls.saturating_add(1);
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let b = bytes[at];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    if (b == b'h' || b == b'w') && starts_link(&text[at..]) {
+                        at += text[at..].find(char::is_whitespace).unwrap_or(text.len() - at);
+                        self.push_word("_url", false, boundary);
+                        self.urls = self.urls.saturating_add(1);
+                    } else {
+                        at = self.word(text, at, boundary);
+                    }
                     boundary = false;
                     continue;
                 }
-                let consumed = self.word(rest, boundary);
-                rest = &rest[consumed..];
+                match b {
+                    b'@' if bytes.get(at + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_') => {
+                        at += 1;
+                        while bytes
+                            .get(at)
+                            .is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, b'_' | b'.' | b'@'))
+                        {
+                            at += 1;
+                        }
+                        self.mentions = self.mentions.saturating_add(1);
+                        continue;
+                    }
+                    b'#' => self.hashtags = self.hashtags.saturating_add(1),
+                    b'?' => {
+                        self.questions = self.questions.saturating_add(1);
+                        boundary = true;
+                    }
+                    b'!' => {
+                        self.exclamations = self.exclamations.saturating_add(1);
+                        boundary = true;
+                    }
+                    b':' | b';' | b'=' => {
+                        if let Some((emoji, used)) = emoticon(&text[at + 1..]) {
+                            self.push_word(emoji, false, boundary);
+                            at += 1 + used;
+                            boundary = true;
+                            continue;
+                        }
+                        boundary = true;
+                    }
+                    b'.' | b',' | b'(' | b')' | b'"' | b'-' | b'/' => boundary = true,
+                    _ => {}
+                }
+                at += 1;
+                continue;
+            }
+            let Some(c) = text[at..].chars().next() else { break };
+            if c.is_alphanumeric() {
+                at = self.word(text, at, boundary);
                 boundary = false;
                 continue;
             }
-            let len = c.len_utf8();
             match c {
-                '@' if rest[1..].starts_with(|n: char| n.is_alphanumeric() || n == '_') => {
-                    let end = rest[1..]
-                        .find(|n: char| !(n.is_alphanumeric() || matches!(n, '_' | '.' | '@')))
-                        .map_or(rest.len(), |e| e + 1);
-                    rest = &rest[end..];
-                    self.mentions = self.mentions.saturating_add(1);
-                    continue;
-                }
-                '#' => self.hashtags = self.hashtags.saturating_add(1),
-                '?' => {
-                    self.questions = self.questions.saturating_add(1);
-                    boundary = true;
-                }
                 '¿' => {
                     self.questions = self.questions.saturating_add(1);
                     self.spanish_marks = self.spanish_marks.saturating_add(1);
-                    boundary = true;
-                }
-                '!' => {
-                    self.exclamations = self.exclamations.saturating_add(1);
                     boundary = true;
                 }
                 '¡' => {
@@ -104,23 +128,14 @@ impl Tokens {
                     self.spanish_marks = self.spanish_marks.saturating_add(1);
                     boundary = true;
                 }
-                ':' | ';' | '=' => {
-                    if let Some((emoji, used)) = emoticon(&rest[len..]) {
-                        self.push_word(emoji, false, boundary);
-                        rest = &rest[len + used..];
-                        boundary = true;
-                        continue;
-                    }
-                    boundary = true;
-                }
-                '.' | ',' | '(' | ')' | '"' | '“' | '”' | '…' | '-' | '–' | '—' | '/' => boundary = true,
+                '“' | '”' | '…' | '–' | '—' => boundary = true,
                 _ if is_emoji(c) => {
                     let mut tmp = [0u8; 4];
                     self.push_word(c.encode_utf8(&mut tmp), false, boundary);
                 }
                 _ => {}
             }
-            rest = &rest[len..];
+            at += c.len_utf8();
         }
     }
 
@@ -140,35 +155,56 @@ impl Tokens {
         self.tokens.push(Token { start, end: self.buf.len() as u32, boundary, elongated });
     }
 
-    /// Reads one word from the start of `text`; returns the bytes consumed.
-    fn word(&mut self, text: &str, boundary: bool) -> usize {
+    /// Reads the word starting at byte `from` of `text`; returns where it ends.
+    fn word(&mut self, text: &str, from: usize, boundary: bool) -> usize {
         let start = self.buf.len() as u32;
+        let bytes = text.as_bytes();
         let mut elongated = false;
         let mut last = '\0';
         let mut run = 0u8;
-        let mut consumed = 0;
-        let mut chars = text.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            let folded = if c.is_alphanumeric() {
+        let mut at = from;
+        while at < bytes.len() {
+            let b = bytes[at];
+            let folded = if b < 0x80 {
+                if b.is_ascii_alphabetic() {
+                    self.letters = self.letters.saturating_add(1);
+                    if b.is_ascii_uppercase() {
+                        self.upper = self.upper.saturating_add(1);
+                    }
+                    at += 1;
+                    char::from(b.to_ascii_lowercase())
+                } else if b.is_ascii_digit() {
+                    at += 1;
+                    char::from(b)
+                } else if (b == b'\'') && next_is_alphabetic(text, at + 1) {
+                    at += 1;
+                    continue;
+                } else {
+                    break;
+                }
+            } else {
+                let Some(c) = text[at..].chars().next() else { break };
+                if c == '’' && next_is_alphabetic(text, at + c.len_utf8()) {
+                    at += c.len_utf8();
+                    continue;
+                }
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                at += c.len_utf8();
                 if c.is_alphabetic() {
                     self.letters = self.letters.saturating_add(1);
                     if c.is_uppercase() {
                         self.upper = self.upper.saturating_add(1);
                     }
                 }
-                let lower = if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) };
+                let lower = c.to_lowercase().next().unwrap_or(c);
                 let (plain, spanish) = fold(lower);
                 if spanish {
                     self.spanish_marks = self.spanish_marks.saturating_add(1);
                 }
                 plain
-            } else if matches!(c, '\'' | '’') && chars.peek().is_some_and(|(_, n)| n.is_alphabetic()) {
-                consumed = at + c.len_utf8();
-                continue;
-            } else {
-                break;
             };
-            consumed = at + c.len_utf8();
             if folded == last {
                 run = run.saturating_add(1);
                 if run >= 2 {
@@ -182,8 +218,12 @@ impl Tokens {
             self.buf.push(folded);
         }
         self.tokens.push(Token { start, end: self.buf.len() as u32, boundary, elongated });
-        consumed.max(1)
+        if at == from { from + text[from..].chars().next().map_or(1, char::len_utf8) } else { at }
     }
+}
+
+fn next_is_alphabetic(text: &str, at: usize) -> bool {
+    text.get(at..).and_then(|rest| rest.chars().next()).is_some_and(char::is_alphabetic)
 }
 
 fn starts_link(text: &str) -> bool {
@@ -260,6 +300,36 @@ mod tests {
     }
 
     #[test]
+    fn odd_text_never_panics() {
+        let mut tokens = Tokens::default();
+        for text in [
+            "",
+            "'",
+            "’x",
+            "x’",
+            "@",
+            "@@a",
+            "#",
+            ":",
+            ":-",
+            "🏳️‍🌈👩🏽‍💻",
+            "ÀÉÎÕÜ ǅ ß ﬁ",
+            "http",
+            "www.",
+            "a\u{301}",
+            "\u{200d}",
+            "¿¡",
+            "x''y",
+            "日本語テキスト",
+        ] {
+            tokens.read(text);
+            for token in &tokens.tokens {
+                assert!(!tokens.text(token).is_empty() || text.is_empty());
+            }
+        }
+    }
+
+    #[test]
     fn records_boundaries_and_cues() {
         let mut tokens = Tokens::default();
         tokens.read("¿Dónde está mi pedido? No llega.");
@@ -270,6 +340,6 @@ mod tests {
         assert!(!tokens.tokens[5].boundary);
         tokens.read("WHY IS THIS STILL BROKEN");
         assert!(tokens.shouting());
-        assert!(tokens.ends_with_question == false);
+        assert!(!tokens.ends_with_question);
     }
 }
