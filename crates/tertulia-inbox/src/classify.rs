@@ -87,9 +87,10 @@ impl RuleClassifier {
                 continue;
             };
             let matched = term.starts.iter().map(|p| &lexicon.phrases[*p as usize]).find(|phrase| {
+                let len = phrase.words.len();
                 phrase.languages & bits != 0
-                    && ids.get(index..index + phrase.words.len()).is_some_and(|window| *window == *phrase.words)
-                    && tokens.tokens[index + 1..index + phrase.words.len()].iter().all(|t| !t.boundary)
+                    && index + len <= ids.len()
+                    && (1..len).all(|k| ids[index + k] == phrase.words[k] && !tokens.tokens[index + k].boundary)
             });
             if let Some(phrase) = matched {
                 let emphasis = if token.elongated { 1.3 } else { 1.0 };

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::hash::FastMap;
 use crate::text::{Token, Tokens};
 use crate::{Intent, Language};
 
@@ -118,7 +117,7 @@ pub(crate) const UNKNOWN: u32 = u32::MAX;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
-    ids: FastMap<Box<str>, u32>,
+    ids: WordTable,
     pub(crate) terms: Vec<Term>,
     pub(crate) phrases: Vec<Phrase>,
 }
@@ -230,7 +229,7 @@ impl Lexicon {
     pub(crate) fn lookup(&self, tokens: &Tokens, token: &Token) -> u32 {
         let text = tokens.text(token);
         if let Some(id) = self.ids.get(text) {
-            return *id;
+            return id;
         }
         if token.elongated {
             let mut single = String::with_capacity(text.len());
@@ -242,7 +241,7 @@ impl Lexicon {
                 last = c;
             }
             if let Some(id) = self.ids.get(single.as_str()) {
-                return *id;
+                return id;
             }
         }
         UNKNOWN
@@ -250,7 +249,7 @@ impl Lexicon {
 
     /// The id of a word already normalised (no elongation fallback).
     pub(crate) fn lookup_word(&self, word: &str) -> u32 {
-        self.ids.get(word).copied().unwrap_or(UNKNOWN)
+        self.ids.get(word).unwrap_or(UNKNOWN)
     }
 
     /// Whether a word is a function word or a negator in any language.
@@ -273,11 +272,11 @@ impl Lexicon {
 
     fn intern(&mut self, word: String) -> u32 {
         if let Some(id) = self.ids.get(word.as_str()) {
-            return *id;
+            return id;
         }
         let id = self.terms.len() as u32;
         self.terms.push(Term::default());
-        self.ids.insert(word.into_boxed_str(), id);
+        self.ids.insert(&word, id);
         id
     }
 
@@ -326,6 +325,85 @@ impl Lexicon {
     pub fn is_empty(&self) -> bool {
         self.phrases.is_empty()
     }
+}
+
+/// Word → id, open addressing with linear probing over one arena of word bytes: a lookup
+/// hashes the word once (FNV-1a), probes a slot or two, and compares bytes only when the
+/// stored hash matches.
+#[derive(Debug, Clone, Default)]
+struct WordTable {
+    /// Per slot: `id + 1`, or 0 when empty.
+    slots: Vec<u32>,
+    /// Per id: the word's hash, and its span of `arena`.
+    words: Vec<(u64, u32, u32)>,
+    arena: String,
+}
+
+impl WordTable {
+    #[inline]
+    fn get(&self, word: &str) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let hash = fnv(word);
+        let mask = self.slots.len() - 1;
+        let mut slot = hash as usize & mask;
+        loop {
+            let entry = self.slots[slot];
+            if entry == 0 {
+                return None;
+            }
+            let id = entry - 1;
+            let (stored, start, end) = self.words[id as usize];
+            if stored == hash && self.arena.as_bytes().get(start as usize..end as usize) == Some(word.as_bytes()) {
+                return Some(id);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, word: &str, id: u32) {
+        let start = self.arena.len() as u32;
+        self.arena.push_str(word);
+        let hash = fnv(word);
+        if self.words.len() <= id as usize {
+            self.words.resize(id as usize + 1, (0, 0, 0));
+        }
+        self.words[id as usize] = (hash, start, self.arena.len() as u32);
+        if (self.words.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        } else {
+            self.place(hash, id);
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        self.slots = vec![0; size];
+        for id in 0..self.words.len() {
+            let hash = self.words[id].0;
+            self.place(hash, id as u32);
+        }
+    }
+
+    fn place(&mut self, hash: u64, id: u32) {
+        let mask = self.slots.len() - 1;
+        let mut slot = hash as usize & mask;
+        while self.slots[slot] != 0 {
+            slot = (slot + 1) & mask;
+        }
+        self.slots[slot] = id + 1;
+    }
+}
+
+#[inline]
+fn fnv(word: &str) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for byte in word.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // Mix the high bits down: the table indexes with the low ones.
+    hash ^ (hash >> 29)
 }
 
 /// The language bit of a [`Language`].

@@ -8,7 +8,6 @@ mod conversation;
 mod crisis;
 mod evaluation;
 mod faq;
-mod hash;
 mod inbox;
 mod lexicon;
 mod ranked;
