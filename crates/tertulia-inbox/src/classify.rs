@@ -122,7 +122,12 @@ impl RuleClassifier {
                 index += phrase.words.len();
                 continue;
             }
-            if term.negator & bits != 0 {
+            if term.contrast & bits != 0 {
+                positive *= 0.5;
+                negative *= 0.5;
+                negation = 0;
+                intensity = 1.0;
+            } else if term.negator & bits != 0 {
                 negation = NEGATION_REACH;
             } else {
                 let factor = match language {
@@ -188,9 +193,9 @@ impl RuleClassifier {
         // Without evidence for any intent, the mood decides: a clearly happy message is
         // praise, a clearly unhappy one a complaint.
         if intent == Intent::Other {
-            if polarity >= 1.0 {
+            if polarity >= 0.8 {
                 intent = Intent::Praise;
-            } else if polarity <= -1.0 {
+            } else if polarity <= -0.8 {
                 intent = Intent::Complaint;
             }
         }
@@ -248,7 +253,8 @@ fn choose_intent(evidence: &[f32; 7]) -> Intent {
         return Intent::Spam;
     }
     // Asking about buying is a purchase intent first, a question second.
-    if evidence[Intent::PurchaseIntent.index()] >= 1.2
+    if evidence[Intent::Question.index()] > 0.0
+        && evidence[Intent::PurchaseIntent.index()] >= 1.2
         && evidence[Intent::PurchaseIntent.index()] >= evidence[Intent::Complaint.index()]
     {
         return Intent::PurchaseIntent;

@@ -44,7 +44,8 @@ pub enum LexiconError {
 ///   "sentiment": { "genial": 2.0, "no funciona": -1.5 },
 ///   "intents": { "complaint": { "no funciona": 2.0 } },
 ///   "urgency": ["urgente"],
-///   "sarcasm": ["gracias por nada"]
+///   "sarcasm": ["gracias por nada"],
+///   "contrast": ["pero"]
 /// }
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -73,6 +74,9 @@ pub struct LexiconFile {
     /// Markers that turn apparent praise into a complaint.
     #[serde(default)]
     pub sarcasm: Vec<String>,
+    /// Words that turn the message (`pero`, `but`): what came before counts half.
+    #[serde(default)]
+    pub contrast: Vec<String>,
 }
 
 pub(crate) const SPANISH_BIT: u8 = 1;
@@ -84,6 +88,7 @@ const ANY: u8 = SPANISH_BIT | ENGLISH_BIT;
 pub(crate) struct Term {
     pub(crate) stopword: u8,
     pub(crate) negator: u8,
+    pub(crate) contrast: u8,
     /// Languages whose lexicon mentions the word at all.
     pub(crate) known: u8,
     pub(crate) intensifier: [f32; 2],
@@ -162,6 +167,11 @@ impl Lexicon {
         for word in &file.negators {
             for id in self.intern_words(word) {
                 self.terms[id as usize].negator |= bits;
+            }
+        }
+        for word in &file.contrast {
+            for id in self.intern_words(word) {
+                self.terms[id as usize].contrast |= bits;
             }
         }
         for (word, factor) in &file.intensifiers {
