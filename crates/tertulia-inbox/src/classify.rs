@@ -331,6 +331,19 @@ mod tests {
     }
 
     #[test]
+    fn a_brand_extends_the_lexicon_at_run_time() {
+        let mut classifier = RuleClassifier::builtin();
+        let text = "El frappé de hoy sabe a jabón";
+        assert_eq!(classifier.understand(text, None).intent, Intent::Other);
+        classifier
+            .lexicon_mut()
+            .extend_json(r#"{ "language": "es", "sentiment": { "sabe a jabón": -1.5 }, "intents": { "complaint": { "sabe a jabón": 2.0 } } }"#)
+            .unwrap();
+        let read = classifier.understand(text, None);
+        assert_eq!((read.intent, read.sentiment), (Intent::Complaint, Sentiment::Negative));
+    }
+
+    #[test]
     fn crisis_is_urgent_and_spam_never_is() {
         let crisis = read("Mi hijo acabó en urgencias por una intoxicación después de comer aquí");
         assert_eq!(crisis.intent, Intent::Crisis);

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::text::{Token, Tokens};
+use crate::text::{Token, Tokens, word_hash};
 use crate::{Intent, Language};
 
 const SPANISH: &str = include_str!("../data/es.json");
@@ -238,7 +238,7 @@ impl Lexicon {
     /// it was elongated (`noo` → `no`).
     pub(crate) fn lookup(&self, tokens: &Tokens, token: &Token) -> u32 {
         let text = tokens.text(token);
-        if let Some(id) = self.ids.get(text) {
+        if let Some(id) = self.ids.get_hashed(token.hash, text) {
             return id;
         }
         if token.elongated {
@@ -352,10 +352,14 @@ struct WordTable {
 impl WordTable {
     #[inline]
     fn get(&self, word: &str) -> Option<u32> {
+        self.get_hashed(word_hash(word), word)
+    }
+
+    #[inline]
+    fn get_hashed(&self, hash: u64, word: &str) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
         }
-        let hash = fnv(word);
         let mask = self.slots.len() - 1;
         let mut slot = hash as usize & mask;
         loop {
@@ -375,7 +379,7 @@ impl WordTable {
     fn insert(&mut self, word: &str, id: u32) {
         let start = self.arena.len() as u32;
         self.arena.push_str(word);
-        let hash = fnv(word);
+        let hash = word_hash(word);
         if self.words.len() <= id as usize {
             self.words.resize(id as usize + 1, (0, 0, 0));
         }
@@ -404,16 +408,6 @@ impl WordTable {
         }
         self.slots[slot] = id + 1;
     }
-}
-
-#[inline]
-fn fnv(word: &str) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    for byte in word.bytes() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    // Mix the high bits down: the table indexes with the low ones.
-    hash ^ (hash >> 29)
 }
 
 /// The language bit of a [`Language`].

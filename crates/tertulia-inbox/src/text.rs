@@ -17,6 +17,21 @@ pub(crate) struct Token {
     pub(crate) boundary: bool,
     /// Letters were repeated for emphasis (`nooo`).
     pub(crate) elongated: bool,
+    /// The [`word_hash`] of the token's text.
+    pub(crate) hash: u64,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a over the word's bytes, high bits folded down (tables index with the low ones).
+#[inline]
+pub(crate) fn word_hash(word: &str) -> u64 {
+    let mut hash = FNV_OFFSET;
+    for byte in word.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME);
+    }
+    hash ^ (hash >> 29)
 }
 
 /// A message as tokens, with the cues read on the way.
@@ -152,7 +167,7 @@ impl Tokens {
     fn push_word(&mut self, word: &str, elongated: bool, boundary: bool) {
         let start = self.buf.len() as u32;
         self.buf.push_str(word);
-        self.tokens.push(Token { start, end: self.buf.len() as u32, boundary, elongated });
+        self.tokens.push(Token { start, end: self.buf.len() as u32, boundary, elongated, hash: word_hash(word) });
     }
 
     /// Reads the word starting at byte `from` of `text`; returns where it ends.
@@ -162,6 +177,7 @@ impl Tokens {
         let mut elongated = false;
         let mut last = '\0';
         let mut run = 0u8;
+        let mut hash = FNV_OFFSET;
         let mut at = from;
         while at < bytes.len() {
             let b = bytes[at];
@@ -215,9 +231,18 @@ impl Tokens {
                 run = 0;
                 last = folded;
             }
+            if folded.is_ascii() {
+                hash = (hash ^ folded as u64).wrapping_mul(FNV_PRIME);
+            } else {
+                let mut tmp = [0u8; 4];
+                for byte in folded.encode_utf8(&mut tmp).bytes() {
+                    hash = (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME);
+                }
+            }
             self.buf.push(folded);
         }
-        self.tokens.push(Token { start, end: self.buf.len() as u32, boundary, elongated });
+        let hash = hash ^ (hash >> 29);
+        self.tokens.push(Token { start, end: self.buf.len() as u32, boundary, elongated, hash });
         if at == from { from + text[from..].chars().next().map_or(1, char::len_utf8) } else { at }
     }
 }
@@ -325,6 +350,7 @@ mod tests {
             tokens.read(text);
             for token in &tokens.tokens {
                 assert!(!tokens.text(token).is_empty() || text.is_empty());
+                assert_eq!(token.hash, word_hash(tokens.text(token)), "{text}");
             }
         }
     }
