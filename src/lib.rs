@@ -5,6 +5,18 @@ pub use tertulia_core as core;
 #[doc(inline)]
 pub use tertulia_core::*;
 
-/// The inbox: ingest, understanding, ranking, routing, cases, advocates, crisis, FAQ.
+/// The inbox: understanding, ranking, routing, cases, advocates, crisis, FAQ, ingest
+/// (feature `inbox`).
 #[cfg(feature = "inbox")]
+#[doc(inline)]
 pub use tertulia_inbox as inbox;
+
+/// The in-memory platform (feature `memory`).
+#[cfg(feature = "memory")]
+#[doc(inline)]
+pub use tertulia_memory as memory;
+
+/// Each network's text rules: counting, entities, Bluesky facets, validation, threads.
+#[cfg(feature = "text")]
+#[doc(inline)]
+pub use tertulia_text as text;

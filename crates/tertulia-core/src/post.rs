@@ -163,9 +163,33 @@ pub struct Variant {
     /// Replaces the thread.
     pub thread: Option<Vec<ThreadPart>>,
     /// Replaces the first comment (`Some(None)` removes it).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
     pub first_comment: Option<Option<String>>,
     /// Replaces the link.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
     pub link: Option<Option<Url>>,
+}
+
+/// Keeps "removed" (`Some(None)`, written `null`) apart from "not overridden" (`None`, left
+/// out) in the serialised form, so a variant that removes a value reads back the same.
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer, T: Serialize>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
 }
 
 impl Variant {
