@@ -76,7 +76,7 @@ impl Default for Weights {
             vip: 20.0,
             customer: 4.0,
             blocked: -200.0,
-            deadline: 8.0,
+            deadline: 4.0,
             response_target_minutes: 120,
             unanswered: 10.0,
             platforms: BTreeMap::new(),
@@ -189,7 +189,7 @@ impl fmt::Display for Breakdown {
 /// let breakdown = signals.breakdown(&Weights::default(), 0.5);
 /// assert_eq!(breakdown.intent, 20.0);
 /// assert_eq!(breakdown.urgency, 25.0);
-/// assert_eq!(breakdown.waiting, 4.0);
+/// assert_eq!(breakdown.waiting, 2.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Signals {
