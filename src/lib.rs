@@ -20,3 +20,8 @@ pub use tertulia_memory as memory;
 #[cfg(feature = "text")]
 #[doc(inline)]
 pub use tertulia_text as text;
+
+/// The Mastodon adapter (feature `mastodon`).
+#[cfg(feature = "mastodon")]
+#[doc(inline)]
+pub use tertulia_mastodon as mastodon;

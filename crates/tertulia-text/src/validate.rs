@@ -243,9 +243,10 @@ fn check_media(media: &[MediaAttachment], rules: &TextRules, found: &mut Vec<Pro
             _ => None,
         };
         if let (Some(size), Some(limit)) = (item.size, cap)
-            && size > limit {
-                found.push(ProblemKind::MediaTooLarge { index, size, limit });
-            }
+            && size > limit
+        {
+            found.push(ProblemKind::MediaTooLarge { index, size, limit });
+        }
         if let (Some(alt), Some(limit)) = (&item.alt_text, caps.max_alt_text) {
             let chars = u32::try_from(alt.chars().count()).unwrap_or(u32::MAX);
             if chars > limit {
