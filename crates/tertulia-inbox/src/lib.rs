@@ -9,6 +9,7 @@ mod crisis;
 mod evaluation;
 mod faq;
 mod inbox;
+mod ingest;
 mod lexicon;
 mod ranked;
 mod routing;
@@ -25,6 +26,10 @@ pub use crisis::{CrisisAlert, CrisisMonitor, CrisisSettings};
 pub use evaluation::{ClassScores, Evaluation, LabelReport, Labelled, evaluate};
 pub use faq::{FaqGrouper, QuestionGroup};
 pub use inbox::{Arrival, AuthorKey, Inbox, InteractionKey, Item, Ranked};
+pub use ingest::{
+    CursorStore, IngestError, IngestSettings, Ingestor, KeptItem, MemoryCursorStore, Source, StreamKey, StreamState,
+    WEBHOOK_STREAM,
+};
 pub use lexicon::{Lexicon, LexiconError, LexiconFile};
 pub use ranked::{RankedIndex, Slot};
 pub use routing::{Condition, Route, Router, Rule};
