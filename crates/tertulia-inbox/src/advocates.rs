@@ -84,7 +84,7 @@ pub struct AdvocateScore {
 /// Finds and ranks advocates across platforms.
 ///
 /// Score = `10·ln(1 + positive)` (repeated positive engagement, with diminishing returns)
-/// `+ 8·defences` (a positive reply in a thread where someone else complained)
+/// `+ 8·defences` (a positive reply to someone else's complaint)
 /// `+ 2·log10(1 + followers)` (reach)
 /// `+ 10·consistency`, where consistency is the share of weeks between the first and the
 /// last positive message that had one, times `min(weeks, 4)/4` so one busy week is not
@@ -107,23 +107,26 @@ impl Advocates {
         Advocates::default()
     }
 
-    /// Reads every item of an inbox: who wrote what, and who defended the brand in threads
-    /// where someone complained.
+    /// Reads every item of an inbox: who wrote what, and who defended the brand by answering
+    /// someone else's complaint positively.
     pub fn from_inbox(inbox: &Inbox) -> Self {
         let mut advocates = Advocates::new();
-        let mut complainers: HashMap<&crate::ConversationKey, Vec<&RemoteId>> = HashMap::new();
+        // A defence is a positive answer to someone else's complaint.
+        let mut complaints: HashMap<(&PlatformKind, &RemoteId), &RemoteId> = HashMap::new();
         for item in inbox.items().filter(|i| !i.from_brand) {
             let read = &item.understanding;
             if matches!(read.intent, Intent::Complaint | Intent::Crisis) || read.sentiment == Sentiment::Negative {
-                complainers.entry(&item.conversation).or_default().push(&item.interaction.author.id);
+                complaints.insert((&item.interaction.platform, &item.interaction.id), &item.interaction.author.id);
             }
         }
         for item in inbox.items().filter(|i| !i.from_brand) {
-            let defends = item.interaction.in_reply_to.is_some()
-                && item.understanding.sentiment == Sentiment::Positive
-                && complainers
-                    .get(&item.conversation)
-                    .is_some_and(|authors| authors.iter().any(|a| **a != item.interaction.author.id));
+            let interaction = &item.interaction;
+            let defends = item.understanding.sentiment == Sentiment::Positive
+                && interaction
+                    .in_reply_to
+                    .as_ref()
+                    .and_then(|parent| complaints.get(&(&interaction.platform, parent)))
+                    .is_some_and(|critic| **critic != interaction.author.id);
             advocates.observe(&item.interaction, &item.understanding, defends);
         }
         advocates
@@ -278,7 +281,7 @@ impl Advocates {
         )];
         if !defences.is_empty() {
             evidence.push(format!(
-                "defended the brand {} time{} in threads with complaints (e.g. {})",
+                "defended the brand {} time{}, answering complaints (e.g. {})",
                 defences.len(),
                 if defences.len() == 1 { "" } else { "s" },
                 defences[0]
@@ -294,7 +297,7 @@ impl Advocates {
         if members.len() > 1 {
             let names: Vec<String> = members
                 .iter()
-                .map(|i| format!("{}@{}", self.profiles[*i].handle, self.profiles[*i].platform))
+                .map(|i| format!("{} on {}", self.profiles[*i].handle, self.profiles[*i].platform.display_name()))
                 .collect();
             evidence.push(format!("one person across {}", names.join(", ")));
         }

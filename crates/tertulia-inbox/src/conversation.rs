@@ -9,10 +9,11 @@ pub type ConversationKey = (PlatformKind, ConversationId);
 
 /// Which conversation each interaction belongs to.
 ///
-/// The platform's own conversation id wins when it gives one; otherwise a reply joins the
-/// conversation of the item it answers, and an item that answers nothing starts its own,
-/// named after itself. A reply that arrives before its parent names the conversation after
-/// the parent, which is the name the parent takes when it arrives, so order does not matter.
+/// A reply joins the conversation of the item it answers when that item is known; a top-level
+/// comment under the brand's post starts its own (the post is not a conversation with one
+/// person); otherwise the platform's conversation id is used when it gives one, else a reply
+/// names the conversation after the item it answers (the name that item takes when it
+/// arrives), and an item that answers nothing starts its own, named after itself.
 ///
 /// ```
 /// use chrono::Utc;
@@ -39,14 +40,16 @@ impl Threads {
     /// The conversation of an interaction, remembered for the replies to come.
     pub fn assign(&mut self, interaction: &Interaction) -> ConversationKey {
         let platform = interaction.platform.clone();
-        let conversation = match (&interaction.conversation, &interaction.in_reply_to) {
-            (Some(conversation), _) => conversation.clone(),
-            (None, Some(parent)) => self
-                .of
-                .get(&(platform.clone(), parent.clone()))
-                .cloned()
-                .unwrap_or_else(|| ConversationId::new(parent.as_str())),
-            (None, None) => ConversationId::new(interaction.id.as_str()),
+        let parent = interaction.in_reply_to.as_ref().filter(|parent| interaction.subject.as_ref() != Some(*parent));
+        let known = parent.and_then(|parent| self.of.get(&(platform.clone(), parent.clone())).cloned());
+        let conversation = match (known, parent, &interaction.conversation) {
+            (Some(known), _, _) => known,
+            // A top-level comment under the brand's post is a conversation of its own: the
+            // post is not a conversation with one person.
+            (None, None, _) if interaction.in_reply_to.is_some() => ConversationId::new(interaction.id.as_str()),
+            (None, _, Some(conversation)) => conversation.clone(),
+            (None, Some(parent), None) => ConversationId::new(parent.as_str()),
+            (None, None, None) => ConversationId::new(interaction.id.as_str()),
         };
         self.of.insert((platform.clone(), interaction.id.clone()), conversation.clone());
         (platform, conversation)
