@@ -58,11 +58,22 @@ impl RuleClassifier {
     fn read(&self, tokens: &Tokens, ids: &mut Vec<u32>, hint: Option<&str>) -> Understanding {
         let lexicon = &self.lexicon;
         ids.clear();
-        ids.extend(tokens.tokens.iter().map(|token| lexicon.lookup(tokens, token)));
-
+        // Look every word up once, weighing the evidence for each language on the way.
+        let mut spanish = f32::from(tokens.spanish_marks) * 1.5;
+        let mut english = 0.0f32;
+        for token in &tokens.tokens {
+            let id = lexicon.lookup(tokens, token);
+            ids.push(id);
+            if let Some(term) = lexicon.term(id) {
+                spanish += language_evidence(term, SPANISH_BIT);
+                english += language_evidence(term, ENGLISH_BIT);
+            }
+        }
         let language = match hint.map(Language::from_tag) {
             Some(language @ (Language::Spanish | Language::English)) => language,
-            _ => self.detect(tokens, ids),
+            _ if spanish == 0.0 && english == 0.0 => Language::Unknown,
+            _ if spanish >= english => Language::Spanish,
+            _ => Language::English,
         };
         let bits = language_bits(language);
 
@@ -215,31 +226,18 @@ impl RuleClassifier {
         }
         Understanding { language, intent, sentiment, urgent, polarity, sarcasm }
     }
+}
 
-    fn detect(&self, tokens: &Tokens, ids: &[u32]) -> Language {
-        let mut spanish = f32::from(tokens.spanish_marks) * 1.5;
-        let mut english = 0.0f32;
-        for id in ids.iter().copied().filter(|id| *id != UNKNOWN) {
-            let Some(term) = self.lexicon.term(id) else { continue };
-            let weigh = |bit: u8| {
-                if term.stopword & bit != 0 {
-                    1.0
-                } else if term.known & bit != 0 && term.known != (SPANISH_BIT | ENGLISH_BIT) {
-                    0.6
-                } else {
-                    0.0
-                }
-            };
-            spanish += weigh(SPANISH_BIT);
-            english += weigh(ENGLISH_BIT);
-        }
-        if spanish == 0.0 && english == 0.0 {
-            Language::Unknown
-        } else if spanish >= english {
-            Language::Spanish
-        } else {
-            Language::English
-        }
+/// How much a word says the message is in the language of `bit`: a function word 1, a word
+/// only that language's lexicon knows 0.6.
+#[inline]
+fn language_evidence(term: &crate::lexicon::Term, bit: u8) -> f32 {
+    if term.stopword & bit != 0 {
+        1.0
+    } else if term.known & bit != 0 && term.known != (SPANISH_BIT | ENGLISH_BIT) {
+        0.6
+    } else {
+        0.0
     }
 }
 
