@@ -25,3 +25,17 @@ pub use tertulia_text as text;
 #[cfg(feature = "mastodon")]
 #[doc(inline)]
 pub use tertulia_mastodon as mastodon;
+
+/// The Bluesky adapter ([`tertulia_bluesky`]).
+#[cfg(feature = "bluesky")]
+#[doc(inline)]
+pub use tertulia_bluesky as bluesky;
+/// Durable state: posts, publish jobs with leases, outcomes and ingest cursors (SQLite).
+#[cfg(feature = "store")]
+#[doc(inline)]
+pub use tertulia_store as store;
+
+/// Outbound publishing: calendars, the queue, the best time to post and the publish runner.
+#[cfg(feature = "schedule")]
+#[doc(inline)]
+pub use tertulia_schedule as schedule;

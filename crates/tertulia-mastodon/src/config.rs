@@ -33,7 +33,8 @@ pub struct MastodonConfig {
     /// retry policy's `max_wait`).
     pub rate_limit_mode: RateLimitMode,
     /// How often to ask whether an uploaded video or audio has finished processing (the
-    /// first wait; later ones grow by half, up to ten times this). Default 1 s.
+    /// first wait, at least 100 ms; later ones grow by half, up to ten times the first).
+    /// Default 1 s.
     pub media_poll_interval: Duration,
     /// How long to wait for media processing before giving up with a temporary error.
     /// Default 5 minutes.

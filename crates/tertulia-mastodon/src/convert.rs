@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tertulia_core::{
-    AccountInfo, AccountMetrics, Author, Capabilities, ConversationId, Counter, Handle, Interaction, InteractionKind,
-    MediaId, MediaKind, MediaRules, PlatformKind, PostMetrics, Quota, RemoteId, RemotePost, RemoteRef, TextRules,
-    UploadedMedia, Visibility,
+    AccountInfo, AccountMetrics, Author, Capabilities, ConversationId, Handle, Interaction, InteractionKind, MediaId,
+    MediaKind, PlatformKind, PostMetrics, Quota, RemoteId, RemotePost, RemoteRef, TextRules, UploadedMedia, Visibility,
 };
+use tertulia_text::{MastodonLimits, mastodon_rules};
 use url::Url;
 
 use crate::html;
@@ -24,12 +24,25 @@ pub(crate) const MIN_SCHEDULE_LEAD: Duration = Duration::from_secs(5 * 60);
 /// The first API version with quotes (Mastodon 4.5).
 const QUOTES_API_VERSION: u32 = 7;
 
-/// The text and media rules of the server, from its instance configuration; what it does not
-/// say keeps Mastodon's defaults (500 characters, URLs weigh 23, 4 attachments, alt text up to
-/// 1500).
+/// The text and media rules of the server, from its instance configuration, counted as
+/// [`tertulia_text::mastodon_rules`] says; what the server does not say keeps Mastodon's
+/// defaults (500 characters, URLs weigh 23, 4 attachments, alt text up to 1500). The media
+/// kinds are the server's MIME types, where it lists them.
 pub(crate) fn text_rules(instance: &Instance) -> TextRules {
     let statuses = &instance.configuration.statuses;
     let media = &instance.configuration.media_attachments;
+    let defaults = MastodonLimits::default();
+    let limits = MastodonLimits {
+        max_characters: statuses.max_characters.unwrap_or(defaults.max_characters),
+        characters_reserved_per_url: statuses
+            .characters_reserved_per_url
+            .unwrap_or(defaults.characters_reserved_per_url),
+        max_media_attachments: statuses.max_media_attachments.unwrap_or(defaults.max_media_attachments),
+        image_size_limit: media.image_size_limit.unwrap_or(defaults.image_size_limit),
+        video_size_limit: media.video_size_limit.unwrap_or(defaults.video_size_limit),
+        description_limit: media.description_limit.unwrap_or(defaults.description_limit),
+    };
+    let mut rules = mastodon_rules(&limits);
     let mut kinds = Vec::new();
     for mime in &media.supported_mime_types {
         if let Some(kind) = MediaKind::from_mime(mime)
@@ -38,27 +51,10 @@ pub(crate) fn text_rules(instance: &Instance) -> TextRules {
             kinds.push(kind);
         }
     }
-    if kinds.is_empty() {
-        kinds = vec![MediaKind::Image, MediaKind::Gif, MediaKind::Video, MediaKind::Audio];
+    if !kinds.is_empty() {
+        rules.media.kinds = kinds;
     }
-    TextRules {
-        counter: Counter::Graphemes,
-        max_length: statuses.max_characters.unwrap_or(500),
-        max_bytes: None,
-        url_weight: Some(statuses.characters_reserved_per_url.unwrap_or(23)),
-        urls_need_scheme: true,
-        remote_mentions_count_as_local: true,
-        max_hashtags: None,
-        max_mentions: None,
-        media: MediaRules {
-            max_items: statuses.max_media_attachments.unwrap_or(4),
-            kinds,
-            max_image_bytes: media.image_size_limit,
-            max_video_bytes: media.video_size_limit,
-            max_alt_text: Some(media.description_limit.unwrap_or(1500)),
-            mixed_kinds: false,
-        },
-    }
+    rules
 }
 
 /// Whether the server lists quotes (API version 7, Mastodon 4.5, and later).

@@ -205,6 +205,38 @@ impl Mastodon {
         }
     }
 
+    /// Refuses, before sending, a status this server would refuse: longer than its limit as
+    /// it counts (content warning and text together, URLs at their fixed weight, remote
+    /// mentions as local ones), or with more attachments than it takes.
+    fn check_status(&self, operation: Operation, status: &NewStatus) -> Result<()> {
+        let rules = &self.capabilities.text;
+        let warning = status.spoiler_text.as_deref().unwrap_or_default();
+        let length = tertulia_text::length_with_spoiler(warning, &status.status, rules);
+        if length > rules.max_length {
+            return Err(self.invalid(
+                operation,
+                format!(
+                    "the status is {length} characters as {} counts them, {} over its limit of {}",
+                    self.domain,
+                    length - rules.max_length,
+                    rules.max_length
+                ),
+            ));
+        }
+        if status.media_ids.len() > rules.media.max_items as usize {
+            return Err(self.invalid(
+                operation,
+                format!(
+                    "{} takes at most {} attachments, not {}",
+                    self.domain,
+                    rules.media.max_items,
+                    status.media_ids.len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn check_schedule(&self, at: DateTime<Utc>) -> Result<()> {
         let earliest = self.clock.now() + MIN_SCHEDULE_LEAD;
         if at < earliest {
@@ -223,7 +255,10 @@ impl Mastodon {
     /// Waits for media the server is still processing (202, then 206 while it works).
     async fn wait_for_media(&self, mut attachment: crate::wire::MediaAttachment) -> Result<UploadedMedia> {
         let started = self.clock.now();
-        let mut wait = self.media_poll_interval;
+        // At least a tenth of a second between polls, whatever the config says: a zero
+        // interval must not turn into a busy loop against the server.
+        let first = self.media_poll_interval.max(Duration::from_millis(100));
+        let mut wait = first;
         loop {
             let waited = (self.clock.now() - started).to_std().unwrap_or_default();
             if waited >= self.media_processing_timeout {
@@ -240,7 +275,7 @@ impl Mastodon {
                 ));
             }
             self.clock.sleep(wait).await;
-            wait = (wait + wait / 2).min(self.media_poll_interval * 10);
+            wait = (wait + wait / 2).min(first * 10);
             match self.api.media(&attachment.id).await? {
                 MediaState::Ready(ready) => return Ok(convert::uploaded(&ready)),
                 MediaState::Processing(processing) => attachment = processing,
@@ -366,12 +401,35 @@ impl Platform for Mastodon {
             language: request.language.clone(),
             scheduled_at: request.schedule_at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
         };
+        if let Err(error) = self.check_status(Operation::Publish, &status) {
+            return outcome(PublishStatus::Failed(error));
+        }
         outcome(self.create(Operation::Publish, status, &request.idempotency_key).await)
     }
 
     async fn upload_media(&self, upload: &MediaUpload) -> Result<UploadedMedia> {
         if upload.bytes.is_empty() {
             return Err(self.invalid(Operation::UploadMedia, "the media is empty"));
+        }
+        let media = &self.capabilities.text.media;
+        if let (Some(alt), Some(limit)) = (&upload.alt_text, media.max_alt_text) {
+            let length = alt.chars().count();
+            if length > limit as usize {
+                let message = format!("the alt text is {length} characters; {} takes at most {limit}", self.domain);
+                return Err(self.invalid(Operation::UploadMedia, message));
+            }
+        }
+        let kind = tertulia_core::MediaKind::from_mime(&upload.mime);
+        let size_limit = match kind {
+            Some(tertulia_core::MediaKind::Image | tertulia_core::MediaKind::Gif) => media.max_image_bytes,
+            Some(tertulia_core::MediaKind::Video | tertulia_core::MediaKind::Audio) => media.max_video_bytes,
+            _ => None,
+        };
+        if let Some(limit) = size_limit
+            && upload.bytes.len() as u64 > limit
+        {
+            let message = format!("the file is {} bytes; {} takes at most {limit}", upload.bytes.len(), self.domain);
+            return Err(self.invalid(Operation::UploadMedia, message));
         }
         match self.api.upload_media(upload).await? {
             MediaState::Ready(attachment) => Ok(convert::uploaded(&attachment)),
@@ -407,7 +465,10 @@ impl Platform for Mastodon {
             Err(error) => return outcome(PublishStatus::Failed(error)),
         };
         let mut text = request.text.clone();
-        if parent.account.id != self.me.id && !mentions(&text, &parent.account.acct) {
+        let acct = &parent.account.acct;
+        let local_in_full = format!("{acct}@{}", self.domain);
+        let mentioned = mentions(&text, acct) || (!acct.contains('@') && mentions(&text, &local_in_full));
+        if parent.account.id != self.me.id && !mentioned {
             text = format!("@{} {text}", parent.account.acct);
         }
         let status = NewStatus {
@@ -419,6 +480,9 @@ impl Platform for Mastodon {
             language: request.language.clone(),
             scheduled_at: None,
         };
+        if let Err(error) = self.check_status(Operation::Reply, &status) {
+            return outcome(PublishStatus::Failed(error));
+        }
         outcome(self.create(Operation::Reply, status, &request.idempotency_key).await)
     }
 

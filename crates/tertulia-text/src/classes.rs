@@ -111,6 +111,10 @@ pub(crate) fn is_hashtag_alpha(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
     }
+    // Large blocks made only of letters: CJK ideographs, kana, Hangul syllables.
+    if matches!(u32::from(c), 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3) {
+        return true;
+    }
     matches!(c.general_category_group(), GeneralCategoryGroup::Letter | GeneralCategoryGroup::Mark)
 }
 
@@ -169,6 +173,17 @@ mod tests {
         for c in (0u8..128).map(char::from) {
             let expected = c.general_category_group() == GeneralCategoryGroup::Punctuation;
             assert_eq!(is_unicode_punct(c), expected, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_letter_blocks_are_letters() {
+        for c in ('\u{3041}'..='\u{3096}')
+            .chain('\u{30A1}'..='\u{30FA}')
+            .chain('\u{4E00}'..='\u{9FFF}')
+            .chain('\u{AC00}'..='\u{D7A3}')
+        {
+            assert_eq!(c.general_category_group(), GeneralCategoryGroup::Letter, "{c:?}");
         }
     }
 

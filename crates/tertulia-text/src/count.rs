@@ -89,11 +89,48 @@ pub(crate) fn x_config(rules: &TextRules) -> XConfig {
 fn piece_len(text: &str, counter: Counter) -> usize {
     match counter {
         Counter::Chars => text.chars().count(),
-        Counter::Graphemes => text.graphemes(true).count(),
+        Counter::Graphemes => count_graphemes(text),
         Counter::Utf16 => text.chars().map(char::len_utf16).sum(),
         Counter::Utf8Bytes => text.len(),
         Counter::XWeighted => text.chars().count(),
     }
+}
+
+/// Grapheme clusters of `text`. Two ASCII characters side by side are always two clusters
+/// (but for CR LF), so only the stretches around non-ASCII characters go through the
+/// segmenter.
+pub(crate) fn count_graphemes(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            match bytes.get(i + 1) {
+                Some(b'\n') if b == b'\r' => {
+                    count += 1;
+                    i += 2;
+                    continue;
+                }
+                Some(next) if !next.is_ascii() => {}
+                _ => {
+                    count += 1;
+                    i += 1;
+                    continue;
+                }
+            }
+        }
+        // Up to the next boundary that is sure: between two ASCII characters (not CR LF).
+        let mut j = i + 1;
+        while j < bytes.len()
+            && !(bytes[j].is_ascii() && bytes[j - 1].is_ascii() && !(bytes[j - 1] == b'\r' && bytes[j] == b'\n'))
+        {
+            j += 1;
+        }
+        count += text[i..j].graphemes(true).count();
+        i = j;
+    }
+    count
 }
 
 /// Length of a plain stretch between entities. With grapheme counting, a stretch that

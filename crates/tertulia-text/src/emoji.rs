@@ -52,10 +52,28 @@ fn element(rest: &str, in_chain: bool) -> Option<usize> {
     Some(len)
 }
 
+/// Whether `c` can start an emoji sequence at all, answered without a table look-up for
+/// the common scripts: below U+203C only ©, ®, digits, `#` and `*` can; CJK ideographs,
+/// kana and Hangul syllables cannot (but for four CJK symbols).
+#[inline]
+pub(crate) fn may_start(c: char) -> bool {
+    match u32::from(c) {
+        0x30..=0x39 | 0x23 | 0x2A | 0xA9 | 0xAE => true,
+        0..=0x203B => false,
+        0x3000..=0x9FFF => matches!(c, '\u{3030}' | '\u{303D}' | '\u{3297}' | '\u{3299}'),
+        0xAC00..=0xD7AF | 0xFF00..=0xFFEF => false,
+        _ => true,
+    }
+}
+
 /// The byte length of the emoji sequence starting `rest`, if one does.
+#[inline]
 pub(crate) fn emoji_len(rest: &str) -> Option<usize> {
     let mut chars = rest.chars();
     let first = chars.next()?;
+    if !may_start(first) {
+        return None;
+    }
     if matches!(first, '0'..='9' | '#' | '*') {
         let mut len = 1;
         let mut next = chars.next();
@@ -102,5 +120,14 @@ mod tests {
         assert_eq!(emoji_len("©"), None);
         assert_eq!(emoji_len("a"), None);
         assert_eq!(emoji_len("1"), None);
+    }
+
+    #[test]
+    fn the_quick_rejection_agrees_with_the_tables() {
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            if !may_start(c) {
+                assert!(!c.is_emoji_char() || c.is_ascii(), "{c:?} U+{:04X}", u32::from(c));
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod analyze;
 mod boundaries;
 mod classes;
 mod count;
@@ -13,6 +14,7 @@ mod units;
 mod validate;
 mod x;
 
+pub use analyze::{Analysis, analyze};
 pub use count::{fits, length, length_with_spoiler};
 pub use extract::{
     Entity, EntityKind, UrlFlavor, UrlOptions, extract_cashtags, extract_entities, extract_fediverse_mentions,
@@ -21,7 +23,8 @@ pub use extract::{
 };
 pub use facets::{ByteSlice, Detected, DetectedFacets, Facet, FacetFeature, detect_facets};
 pub use rules::{
-    MastodonLimits, PINTEREST_TITLE_LIMIT, REDDIT_TITLE_LIMIT, TELEGRAM_CAPTION_LIMIT, mastodon_rules, rules_for,
+    InstanceConfiguration, MastodonLimits, MediaConfiguration, PINTEREST_TITLE_LIMIT, REDDIT_TITLE_LIMIT,
+    StatusesConfiguration, TELEGRAM_CAPTION_LIMIT, mastodon_rules, rules_for,
 };
 pub use split::{SplitError, SplitOptions, split_thread};
 pub use truncate::truncate;

@@ -150,6 +150,71 @@ impl Default for MastodonLimits {
     }
 }
 
+impl MastodonLimits {
+    /// The limits out of the `configuration` object of `GET /api/v2/instance`, deserialised
+    /// by the caller; absent values keep Mastodon's defaults.
+    ///
+    /// ```
+    /// use tertulia_text::{InstanceConfiguration, MastodonLimits};
+    /// let json = r#"{"statuses": {"max_characters": 1000, "characters_reserved_per_url": 23,
+    ///     "max_media_attachments": 4}, "media_attachments": {"image_size_limit": 10485760}}"#;
+    /// let configuration: InstanceConfiguration = serde_json::from_str(json).unwrap();
+    /// let limits = MastodonLimits::from_configuration(&configuration);
+    /// assert_eq!((limits.max_characters, limits.image_size_limit), (1000, 10_485_760));
+    /// assert_eq!(limits.video_size_limit, MastodonLimits::default().video_size_limit);
+    /// ```
+    pub fn from_configuration(configuration: &InstanceConfiguration) -> MastodonLimits {
+        let defaults = MastodonLimits::default();
+        let statuses = &configuration.statuses;
+        let media = &configuration.media_attachments;
+        MastodonLimits {
+            max_characters: statuses.max_characters.unwrap_or(defaults.max_characters),
+            characters_reserved_per_url: statuses
+                .characters_reserved_per_url
+                .unwrap_or(defaults.characters_reserved_per_url),
+            max_media_attachments: statuses.max_media_attachments.unwrap_or(defaults.max_media_attachments),
+            image_size_limit: media.image_size_limit.unwrap_or(defaults.image_size_limit),
+            video_size_limit: media.video_size_limit.unwrap_or(defaults.video_size_limit),
+            description_limit: media.description_limit.unwrap_or(defaults.description_limit),
+        }
+    }
+}
+
+/// The `configuration` object of Mastodon's `GET /api/v2/instance`, the parts that bear on
+/// posting. Unknown fields are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InstanceConfiguration {
+    /// `configuration.statuses`.
+    pub statuses: StatusesConfiguration,
+    /// `configuration.media_attachments`.
+    pub media_attachments: MediaConfiguration,
+}
+
+/// `configuration.statuses` of a Mastodon instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StatusesConfiguration {
+    /// Longest status, in characters.
+    pub max_characters: Option<u32>,
+    /// Most attachments per status.
+    pub max_media_attachments: Option<u32>,
+    /// What each URL counts as.
+    pub characters_reserved_per_url: Option<u32>,
+}
+
+/// `configuration.media_attachments` of a Mastodon instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MediaConfiguration {
+    /// Largest image, bytes.
+    pub image_size_limit: Option<u64>,
+    /// Largest video, bytes.
+    pub video_size_limit: Option<u64>,
+    /// Longest alt text, characters.
+    pub description_limit: Option<u32>,
+}
+
 /// The rules of a Mastodon server with the given limits.
 pub fn mastodon_rules(limits: &MastodonLimits) -> TextRules {
     TextRules {

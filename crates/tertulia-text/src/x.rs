@@ -1,13 +1,14 @@
 //! X's weighted length (twitter-text's `parseTweet`), for any of its configurations.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::classes::is_invalid;
 use crate::emoji::emoji_len;
-use crate::extract::{UrlFlavor, UrlScanner};
+use crate::extract::{UrlFlavor, UrlMatch, UrlScanner};
 
 /// A code point range with its own weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,9 +46,10 @@ pub struct XConfig {
     /// What every URL counts as.
     #[serde(default = "default_url_length", rename = "transformedURLLength")]
     pub transformed_url_length: u32,
-    /// Ranges with their own weights.
+    /// Ranges with their own weights (borrowed for the built-in configurations, so that
+    /// building one does not allocate).
     #[serde(default)]
-    pub ranges: Vec<WeightRange>,
+    pub ranges: Cow<'static, [WeightRange]>,
 }
 
 fn default_url_length() -> u32 {
@@ -71,7 +73,7 @@ impl XConfig {
             default_weight: 1,
             emoji_parsing_enabled: false,
             transformed_url_length: 23,
-            ranges: Vec::new(),
+            ranges: Cow::Borrowed(&[]),
         }
     }
 
@@ -84,13 +86,23 @@ impl XConfig {
             default_weight: 200,
             emoji_parsing_enabled: false,
             transformed_url_length: 23,
-            ranges: LIGHT_RANGES.to_vec(),
+            ranges: Cow::Borrowed(&LIGHT_RANGES),
         }
     }
 
     /// Version 3 (what X counts today): version 2 plus every emoji sequence weighs 2.
     pub fn v3() -> XConfig {
         XConfig { version: 3, emoji_parsing_enabled: true, ..XConfig::v2() }
+    }
+
+    /// The weight every ASCII character has, when they all have the same.
+    fn ascii_weight(&self) -> Option<u32> {
+        let first = self.weight('\0');
+        let same = match self.ranges.iter().find(|r| r.start == 0) {
+            Some(r) => r.end >= 127,
+            None => self.ranges.iter().all(|r| r.start > 127),
+        };
+        same.then_some(first)
     }
 
     fn weight(&self, c: char) -> u32 {
@@ -117,9 +129,74 @@ pub struct XLength {
     pub display_range_end: usize,
 }
 
+/// One bit per character of the Basic Multilingual Plane: set when the character has
+/// combining class 0 and is "Yes" for the NFC quick check, so it can neither be reordered
+/// nor compose with what comes before it. Built once, from the normalisation tables, without
+/// touching the heap.
+fn stable_bmp() -> &'static [u64; 1024] {
+    static STABLE: OnceLock<[u64; 1024]> = OnceLock::new();
+    STABLE.get_or_init(|| {
+        let mut table = [0u64; 1024];
+        for code in 0..0x10000u32 {
+            if let Some(c) = char::from_u32(code)
+                && unicode_normalization::char::canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+            {
+                table[code as usize / 64] |= 1 << (code % 64);
+            }
+        }
+        table
+    })
+}
+
+/// Whether `text` is surely in NFC: the standard quick check, with the characters that can
+/// never change (see [`stable_bmp`]) skipped at the cost of one bit test.
+fn is_nfc_fast(text: &str) -> bool {
+    let stable = stable_bmp();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut last_class = 0u8;
+    // Lead bytes below 0xCC encode characters below U+0300 (combining class 0, stable).
+    while let Some(offset) = bytes[i..].iter().position(|&b| b >= 0xCC) {
+        if offset > 0 {
+            last_class = 0;
+        }
+        i += offset;
+        let Some(c) = text[i..].chars().next() else {
+            return true;
+        };
+        let code = u32::from(c) as usize;
+        let safe = if code < 0x10000 {
+            stable[code / 64] & (1 << (code % 64)) != 0
+        } else {
+            (0x1F000..=0x1FAFF).contains(&code)
+        };
+        if safe {
+            last_class = 0;
+        } else {
+            // The standard quick check, one character at a time.
+            let class = unicode_normalization::char::canonical_combining_class(c);
+            if class != 0 && last_class > class {
+                return false;
+            }
+            if is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes {
+                return false;
+            }
+            last_class = class;
+        }
+        i += c.len_utf8();
+    }
+    true
+}
+
+/// Whether `text` needs no normalisation (see [`is_nfc_fast`]).
+pub(crate) fn is_nfc(text: &str) -> bool {
+    is_nfc_fast(text)
+}
+
 /// The text in Normalization Form C, borrowed when it already is (the usual case).
 pub(crate) fn nfc(text: &str) -> Cow<'_, str> {
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes { Cow::Borrowed(text) } else { Cow::Owned(text.nfc().collect()) }
+    if is_nfc_fast(text) { Cow::Borrowed(text) } else { Cow::Owned(text.nfc().collect()) }
 }
 
 /// Measures a text as X does: NFC first, each URL as `transformed_url_length`, each emoji
@@ -141,10 +218,23 @@ pub fn x_length(text: &str, config: &XConfig) -> XLength {
 pub(crate) fn x_length_with(text: &str, config: &XConfig, weigh_urls: bool) -> XLength {
     let normalized = nfc(text);
     let t = normalized.as_ref();
+    let urls = UrlScanner::new(t, UrlFlavor::Twitter, true).filter(|_| weigh_urls);
+    weigh(text, t, matches!(normalized, Cow::Borrowed(_)), config, urls)
+}
+
+/// Weighs `t` (the NFC form of `text`), given its URLs in order.
+pub(crate) fn weigh(
+    text: &str,
+    t: &str,
+    same: bool,
+    config: &XConfig,
+    urls: impl Iterator<Item = UrlMatch>,
+) -> XLength {
     let scale = u64::from(config.scale.max(1));
     let max = u64::from(config.max_weighted_tweet_length) * scale;
     let url_weight = u64::from(config.transformed_url_length) * scale;
-    let mut urls = UrlScanner::new(t, UrlFlavor::Twitter, true).filter(|_| weigh_urls).peekable();
+    let mut urls = urls.peekable();
+    let ascii_weight = config.ascii_weight().map(u64::from);
     let mut weighted: u64 = 0;
     let mut valid = true;
     let mut valid_display: i64 = 0;
@@ -154,22 +244,83 @@ pub(crate) fn x_length_with(text: &str, config: &XConfig, weigh_urls: bool) -> X
         while urls.peek().is_some_and(|u| u.start < i) {
             urls.next();
         }
-        let rest = &t[i..];
-        let (bytes, weight) = match urls.peek() {
-            Some(url) if url.start == i => (url.end - i, url_weight),
-            _ => match config.emoji_parsing_enabled.then(|| emoji_len(rest)).flatten() {
-                Some(len) => (len, u64::from(config.default_weight)),
-                None => {
-                    let c = rest.chars().next().unwrap_or('\0');
-                    (c.len_utf8(), u64::from(config.weight(c)))
+        let bytes = t.as_bytes();
+        let next_url = urls.peek().map_or(t.len(), |u| u.start);
+        if let Some(w) = ascii_weight {
+            // A run of ASCII characters before the next URL, less a last digit, `#` or `*`
+            // that a keycap mark may follow: all weigh the same.
+            let mut run = bytes[i..next_url].iter().position(|b| !b.is_ascii()).map_or(next_url, |p| i + p);
+            if run < t.len() && run > i && !bytes[run].is_ascii() && matches!(bytes[run - 1], b'0'..=b'9' | b'#' | b'*')
+            {
+                run -= 1;
+            }
+            if run > i {
+                let n = (run - i) as u64;
+                if valid && w > 0 {
+                    let room = max.saturating_sub(weighted) / w;
+                    let fitting = room.min(n);
+                    if fitting > 0 {
+                        valid_display = units + fitting as i64 - 1;
+                    }
+                } else if valid && weighted <= max {
+                    valid_display = units + n as i64 - 1;
                 }
-            },
+                weighted += n * w;
+                units += n as i64;
+                i = run;
+                continue;
+            }
+        }
+        if !bytes[i].is_ascii() && next_url > i {
+            // A run of characters that start no emoji and no URL: weigh each by its range.
+            let mut j = i;
+            let mut fast = false;
+            while j < next_url {
+                let Some(c) = t[j..].chars().next().filter(|c| !c.is_ascii() && !crate::emoji::may_start(*c)) else {
+                    break;
+                };
+                fast = true;
+                weighted += u64::from(config.weight(c));
+                if valid && is_invalid(c) {
+                    valid = false;
+                }
+                let width = c.len_utf16() as i64;
+                if valid && weighted <= max {
+                    valid_display = units + width - 1;
+                }
+                units += width;
+                j += c.len_utf8();
+            }
+            if fast {
+                i = j;
+                continue;
+            }
+        }
+        let rest = &t[i..];
+        let multi = match urls.peek() {
+            Some(url) if url.start == i => Some((url.end - i, url_weight)),
+            _ => config
+                .emoji_parsing_enabled
+                .then(|| emoji_len(rest))
+                .flatten()
+                .map(|len| (len, u64::from(config.default_weight))),
         };
-        let piece = &t[i..i + bytes];
-        let piece_units: i64 = piece.chars().map(|c| c.len_utf16() as i64).sum();
-        weighted += weight;
+        let (bytes, piece_units, last) = match multi {
+            Some((bytes, weight)) => {
+                let piece = &t[i..i + bytes];
+                weighted += weight;
+                let units: i64 = piece.chars().map(|c| c.len_utf16() as i64).sum();
+                (bytes, units, piece.chars().next_back())
+            }
+            None => {
+                // One character, weighed by its range.
+                let c = rest.chars().next().unwrap_or('\0');
+                weighted += u64::from(config.weight(c));
+                (c.len_utf8(), c.len_utf16() as i64, Some(c))
+            }
+        };
         if valid {
-            valid = !piece.chars().next_back().is_some_and(is_invalid);
+            valid = !last.is_some_and(is_invalid);
         }
         if valid && weighted <= max {
             valid_display = units + piece_units - 1;
@@ -177,8 +328,7 @@ pub(crate) fn x_length_with(text: &str, config: &XConfig, weigh_urls: bool) -> X
         units += piece_units;
         i += bytes;
     }
-    let original_units: i64 =
-        if matches!(normalized, Cow::Borrowed(_)) { units } else { text.chars().map(|c| c.len_utf16() as i64).sum() };
+    let original_units: i64 = if same { units } else { text.chars().map(|c| c.len_utf16() as i64).sum() };
     let weighted_length = weighted / scale;
     let valid = valid && weighted > 0 && weighted <= max;
     let permillage = (weighted * 1000).checked_div(max).unwrap_or(0);
@@ -207,6 +357,19 @@ mod tests {
         assert!(!measured.valid);
         assert_eq!(measured.valid_range_end, 279);
         assert_eq!(measured.permillage, 1003);
+    }
+
+    #[test]
+    fn the_astral_block_skipped_by_the_quick_check_is_stable() {
+        use unicode_normalization::UnicodeNormalization;
+        let ranges = [0x1F000..=0x1FAFFu32];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            // Yes for the quick check and combining class 0: unchanged alone and after "a".
+            let alone: String = c.to_string().nfc().collect();
+            assert_eq!(alone, c.to_string(), "U+{:04X}", u32::from(c));
+            assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0, "U+{:04X}", u32::from(c));
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{:04X}", u32::from(c));
+        }
     }
 
     #[test]

@@ -20,6 +20,16 @@ def rust_list(name, doc, items):
     return "\n".join(lines)
 
 
+def rust_keys(name, doc, items):
+    """Names of up to 16 bytes packed big-endian into a u128, zero-padded, sorted."""
+    keys = sorted(int.from_bytes(n.encode().ljust(16, b"\0"), "big") for n in items if len(n) <= 16)
+    lines = [f"/// {doc}", f"pub(crate) static {name}: &[u128] = &["]
+    for key in keys:
+        lines.append(f"    0x{key:032x},")
+    lines.append("];")
+    return "\n".join(lines)
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
@@ -33,6 +43,8 @@ def main():
         ascii_names = sorted(n for n in names if n.isascii())
         other = sorted(n for n in names if not n.isascii())
         out.append(rust_list(f"{label}_ASCII", f"{key} TLDs in ASCII, sorted.", ascii_names))
+        out.append("")
+        out.append(rust_keys(f"{label}_ASCII_KEYS", f"{key} TLDs in ASCII of up to 16 letters, packed.", ascii_names))
         out.append("")
         out.append(rust_list(f"{label}_OTHER", f"{key} TLDs outside ASCII, sorted.", other))
         out.append("")

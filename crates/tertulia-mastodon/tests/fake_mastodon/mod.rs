@@ -161,7 +161,7 @@ impl FakeMastodon {
                 state.add_account(&id, author, author);
             }
             let id = state.insert_status(author, text, language, created_at, None, "public", &[]);
-            let notification_id = state.next();
+            let notification_id = state.id_at(created_at);
             let notification = json!({
                 "id": notification_id.to_string(),
                 "type": "mention",
@@ -240,8 +240,15 @@ fn multipart_field(body: &str, name: &str) -> Option<String> {
 
 impl State {
     fn next(&mut self) -> u64 {
+        let now = self.clock.now();
+        self.id_at(now)
+    }
+
+    /// An id as Mastodon makes them: the creation time in milliseconds, shifted 16 bits,
+    /// plus a sequence, so ids sort by time.
+    fn id_at(&mut self, at: DateTime<Utc>) -> u64 {
         self.next_id += 1;
-        self.next_id
+        ((at.timestamp_millis().max(0) as u64) << 16) | (self.next_id & 0xffff)
     }
 
     fn add_account(&mut self, id: &str, username: &str, display_name: &str) {
@@ -306,7 +313,7 @@ impl State {
         visibility: &str,
         media: &[Value],
     ) -> u64 {
-        let id = self.next();
+        let id = self.id_at(created_at);
         let account = self.accounts[author].clone();
         let username = account["username"].as_str().unwrap_or_default().to_owned();
         let in_reply_to_account =

@@ -17,6 +17,12 @@ fn request(key: &str) -> PublishRequest {
 /// A server that answers `connect` and hangs up on every publish without answering,
 /// recording the head of each publish it received.
 async fn hang_up_on_publish(publishes: Arc<Mutex<Vec<String>>>) -> String {
+    silent_on_publish(publishes, false).await
+}
+
+/// A server that answers `connect` and never answers a publish: it hangs up, or (`hold`)
+/// keeps the connection open without a word until the client gives up.
+async fn silent_on_publish(publishes: Arc<Mutex<Vec<String>>>, hold: bool) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -38,6 +44,9 @@ async fn hang_up_on_publish(publishes: Arc<Mutex<Vec<String>>>) -> String {
                     me().to_string()
                 } else {
                     publishes.lock().unwrap().push(head);
+                    if hold {
+                        let _ = socket.read(&mut chunk).await;
+                    }
                     let _ = socket.shutdown().await;
                     return;
                 };
@@ -67,6 +76,26 @@ async fn a_publish_without_an_answer_is_retried_with_the_same_key_then_unknown()
     for head in publishes.iter() {
         assert!(head.to_ascii_lowercase().contains("idempotency-key: k-sin-respuesta"), "{head}");
     }
+}
+
+/// The one adapter test that waits in real time (twice 20 ms): a request timeout cannot run
+/// on the injected clock.
+#[tokio::test]
+async fn a_publish_that_times_out_is_retried_with_its_key_then_unknown() {
+    let publishes = Arc::new(Mutex::new(Vec::new()));
+    let base = silent_on_publish(publishes.clone(), true).await;
+    let clock = Arc::new(ManualClock::new(start()));
+    let mut config = config(&base);
+    config.timeout = Duration::from_millis(20);
+    config.retry.max_retries = 1;
+    let mastodon = connect_to(&base, &clock, config).await;
+    let outcome = mastodon.publish(&request("k-timeout")).await;
+    let PublishStatus::Unknown(error) = &outcome.status else { panic!("{outcome:?}") };
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert!(error.message().contains("timed out"), "{}", error.message());
+    let publishes = publishes.lock().unwrap();
+    assert_eq!(publishes.len(), 2, "the first attempt and one retry");
+    assert!(publishes.iter().all(|head| head.to_ascii_lowercase().contains("idempotency-key: k-timeout")));
 }
 
 #[tokio::test]

@@ -115,3 +115,14 @@ async fn an_unsupported_file_is_refused_by_the_server() {
     let err = mastodon.upload_media(&MediaUpload::new(b"%PDF-1.7".to_vec(), "application/pdf")).await.unwrap_err();
     assert_eq!((err.kind(), err.status()), (ErrorKind::InvalidInput, Some(422)));
 }
+
+#[tokio::test]
+async fn alt_text_over_the_servers_limit_fails_without_a_request() {
+    let (mut server, mastodon, _clock) = connected().await;
+    let mock = server.mock("POST", "/api/v2/media").expect(0).create_async().await;
+    let upload = MediaUpload::new(PNG, "image/png").alt_text("é".repeat(1501));
+    let err = mastodon.upload_media(&upload).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.message().contains("1501"), "{}", err.message());
+    mock.assert_async().await;
+}

@@ -125,7 +125,9 @@ async fn a_validation_error_is_a_clean_failure() {
         .expect(1)
         .create_async()
         .await;
-    let outcome = mastodon.publish(&request(&"a".repeat(501), "k-long")).await;
+    // The server counts differently from the instance's published rules (a fork): its 422
+    // is still a clean failure.
+    let outcome = mastodon.publish(&request("¡Hola!", "k-long")).await;
     let PublishStatus::Failed(error) = &outcome.status else { panic!("{outcome:?}") };
     assert_eq!((error.kind(), error.status()), (ErrorKind::InvalidInput, Some(422)));
     assert_eq!(error.message(), "Validation failed: Text character limit of 500 exceeded");
@@ -224,6 +226,22 @@ async fn a_reply_that_already_mentions_the_author_is_sent_as_written() {
     );
     assert!(mastodon.reply(&request).await.published().is_some());
     reply.assert_async().await;
+    // A local author named in full (`@ana@cafe.example`) is mentioned too.
+    let full = server
+        .mock("POST", "/api/v1/statuses")
+        .match_body(Matcher::PartialJson(json!({"status": "@ana@cafe.example ¡gracias!"})))
+        .with_body(status("115000000000000032", "2026-11-26T08:00:06.000Z", me(), "<p>x</p>").to_string())
+        .expect(1)
+        .create_async()
+        .await;
+    let request = ReplyRequest::new(
+        RemoteId::new("109000000000000060"),
+        "@ana@cafe.example ¡gracias!",
+        IdempotencyKey::new("k2"),
+        ClientMarker::new("m2"),
+    );
+    assert!(mastodon.reply(&request).await.published().is_some());
+    full.assert_async().await;
 }
 
 #[tokio::test]
@@ -276,4 +294,47 @@ async fn delete_removes_the_status_and_a_missing_one_is_not_found() {
         .create_async()
         .await;
     assert_eq!(mastodon.delete(&RemoteId::new("1")).await.unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn a_status_over_the_servers_limit_fails_without_a_request() {
+    let (mut server, mastodon, _clock) = connected().await;
+    let mock = server.mock("POST", "/api/v1/statuses").expect(0).create_async().await;
+    let outcome = mastodon.publish(&request(&"☕".repeat(501), "k-501")).await;
+    let PublishStatus::Failed(error) = &outcome.status else { panic!("{outcome:?}") };
+    assert_eq!((error.kind(), error.status()), (ErrorKind::InvalidInput, None));
+    assert!(error.message().contains("501 characters"), "{}", error.message());
+    // The content warning counts too.
+    let outcome = mastodon.publish(&request(&"a".repeat(495), "k-cw").content_warning("comida")).await;
+    assert!(matches!(&outcome.status, PublishStatus::Failed(e) if e.kind() == ErrorKind::InvalidInput), "{outcome:?}");
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn urls_and_remote_mentions_count_as_the_server_counts_them() {
+    let (mut server, mastodon, _clock) = connected().await;
+    // `.example` is not a real top-level domain, so it would not count as a URL.
+    let url = format!("https://cafetertulia.es/{}", "carta-de-otono/".repeat(8));
+    let with_url = format!("{} {url}", "a".repeat(470));
+    let with_mention = format!("@bruno@other.example {}", "a".repeat(480));
+    assert!(with_url.chars().count() > 500 && with_mention.chars().count() > 500);
+    let mock = server
+        .mock("POST", "/api/v1/statuses")
+        .with_body(status("115000000000000012", "2026-11-26T08:00:01.000Z", me(), "<p>x</p>").to_string())
+        .expect(2)
+        .create_async()
+        .await;
+    assert!(mastodon.publish(&request(&with_url, "k-url")).await.published().is_some());
+    assert!(mastodon.publish(&request(&with_mention, "k-mention")).await.published().is_some());
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn more_attachments_than_the_server_takes_fail_without_a_request() {
+    let (mut server, mastodon, _clock) = connected().await;
+    let mock = server.mock("POST", "/api/v1/statuses").expect(0).create_async().await;
+    let media = (1..=5).map(|n| MediaId::new(n.to_string()));
+    let outcome = mastodon.publish(&request("Cinco fotos", "k-5").media(media)).await;
+    assert!(matches!(&outcome.status, PublishStatus::Failed(e) if e.kind() == ErrorKind::InvalidInput), "{outcome:?}");
+    mock.assert_async().await;
 }

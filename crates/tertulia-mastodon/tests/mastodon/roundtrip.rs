@@ -54,3 +54,27 @@ async fn answers_lost_every_time_make_an_unknown_outcome_that_find_by_marker_res
     let never = PublishRequest::new("Nunca enviado", IdempotencyKey::new("k-never"), ClientMarker::new("never"));
     assert_eq!(mastodon.find_by_marker(&PublishLookup::for_request(&never, sent_at)).await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn a_reply_to_a_mention_answers_it_and_reads_back_with_the_authors_mention() {
+    let clock = Arc::new(ManualClock::new(start()));
+    let fake = FakeMastodon::start(clock.clone(), 10).await;
+    let mention = fake.add_mention(
+        "ana",
+        "@cafetertulia ¿tenéis opciones sin gluten?",
+        "es",
+        start() - chrono::Duration::minutes(20),
+    );
+    let mastodon = connect(&fake, &clock).await;
+    let request = tertulia_core::ReplyRequest::new(
+        tertulia_core::RemoteId::new(&mention),
+        "¡Hola Ana! Sí: pan y dos tartas sin gluten cada día.",
+        IdempotencyKey::new("k-reply"),
+        ClientMarker::new("reply"),
+    );
+    let outcome = mastodon.reply(&request).await;
+    let reference = outcome.published().unwrap_or_else(|| panic!("{outcome:?}")).clone();
+    let post = mastodon.get_post(&reference.id).await.unwrap();
+    assert_eq!(post.text, "@ana ¡Hola Ana! Sí: pan y dos tartas sin gluten cada día.");
+    assert_eq!(post.in_reply_to, Some(tertulia_core::RemoteId::new(mention)));
+}

@@ -57,7 +57,7 @@ impl Iterator for CashtagScanner<'_> {
 
     fn next(&mut self) -> Option<(usize, usize)> {
         let text = self.text;
-        while let Some(offset) = text.get(self.pos..)?.find('$') {
+        while let Some(offset) = memchr::memchr(b'$', text.as_bytes().get(self.pos..)?) {
             let at = self.pos + offset;
             self.pos = at + 1;
             let preceded = match char_before(text, at) {

@@ -29,8 +29,13 @@ impl Iterator for HashtagScanner<'_> {
 
     fn next(&mut self) -> Option<(usize, usize)> {
         let text = self.text;
-        while let Some(offset) = text.get(self.pos..)?.find(['#', '＃']) {
+        // '#' is 0x23; '＃' (U+FF03) is EF BC 83.
+        while let Some(offset) = memchr::memchr2(b'#', 0xEF, text.as_bytes().get(self.pos..)?) {
             let at = self.pos + offset;
+            if text.as_bytes()[at] == 0xEF && !text[at..].starts_with('＃') {
+                self.pos = at + 1;
+                continue;
+            }
             let sign = char_at(text, at)?;
             self.pos = at + sign.len_utf8();
             let boundary = match char_before(text, at) {

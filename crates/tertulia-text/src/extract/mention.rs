@@ -77,8 +77,13 @@ impl Iterator for MentionScanner<'_> {
 
     fn next(&mut self) -> Option<MentionMatch> {
         let text = self.text;
-        while let Some(offset) = text.get(self.pos..)?.find(['@', '＠']) {
+        // '@' is 0x40; '＠' (U+FF20) is EF BC A0.
+        while let Some(offset) = memchr::memchr2(b'@', 0xEF, text.as_bytes().get(self.pos..)?) {
             let at = self.pos + offset;
+            if text.as_bytes()[at] == 0xEF && !text[at..].starts_with('＠') {
+                self.pos = at + 1;
+                continue;
+            }
             let sign = char_at(text, at)?;
             self.pos = at + sign.len_utf8();
             if !self.preceded_well(at) {
@@ -166,7 +171,7 @@ impl Iterator for FediverseScanner<'_> {
 
     fn next(&mut self) -> Option<MentionMatch> {
         let text = self.text;
-        while let Some(offset) = text.get(self.pos..)?.find('@') {
+        while let Some(offset) = memchr::memchr(b'@', text.as_bytes().get(self.pos..)?) {
             let at = self.pos + offset;
             self.pos = at + 1;
             if let Some(prev) = text[..at].chars().next_back()

@@ -199,12 +199,21 @@ pub fn extract_cashtags(text: &str) -> Vec<Entity> {
 /// assert_eq!(kinds, [EntityKind::Mention, EntityKind::Url, EntityKind::Hashtag, EntityKind::Cashtag]);
 /// ```
 pub fn extract_entities(text: &str) -> Vec<Entity> {
-    let mut all = extract_urls(text);
+    entities_with_urls(text).0
+}
+
+/// [`extract_entities`], also returning every URL match (before overlaps are resolved).
+pub(crate) fn entities_with_urls(text: &str) -> (Vec<Entity>, Vec<UrlMatch>) {
+    let urls: Vec<UrlMatch> = UrlScanner::new(text, UrlFlavor::Twitter, true).collect();
+    let mut all: Vec<Entity> =
+        urls.iter().map(|m| Entity::new(EntityKind::Url, m.start..m.end, &text[m.start..m.end])).collect();
     all.extend(extract_mentions(text));
     all.extend(hashtags(text));
     all.extend(extract_cashtags(text));
-    remove_overlaps(&mut all);
-    all
+    if all.len() > 1 {
+        remove_overlaps(&mut all);
+    }
+    (all, urls)
 }
 
 /// The user a post replies to: a mention at the very start (after white space only).

@@ -17,6 +17,9 @@ const INITIAL_N: u32 = 128;
 /// converted to ASCII the way `punycode.toASCII` does: ideographic full stops split it
 /// further, and each non-ASCII part becomes `xn--` plus its Punycode encoding.
 pub(crate) fn label_fits(label: &str) -> bool {
+    if label.is_ascii() {
+        return (1..=MAX_LABEL).contains(&label.len());
+    }
     let mut total = 0usize;
     let mut first = true;
     for part in label.split(['\u{3002}', '\u{FF0E}', '\u{FF61}']) {

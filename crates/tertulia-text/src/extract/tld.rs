@@ -1,7 +1,9 @@
 //! Top-level domain look-ups, as twitter-text's `validGTLD`, `validCCTLD` and
 //! `validPunycode` patterns match them.
 
-use super::tld_table::{COUNTRY_ASCII, COUNTRY_OTHER, GENERIC_ASCII, GENERIC_OTHER};
+use super::tld_table::{
+    COUNTRY_ASCII, COUNTRY_ASCII_KEYS, COUNTRY_OTHER, GENERIC_ASCII, GENERIC_ASCII_KEYS, GENERIC_OTHER,
+};
 use crate::classes::char_at;
 
 /// The longest TLD in characters; longer runs are never a TLD.
@@ -26,8 +28,7 @@ pub(crate) fn match_tld(text: &str, start: usize, limit: usize) -> Option<usize>
             for (slot, byte) in buf.iter_mut().zip(rest.bytes().take(run)) {
                 *slot = byte.to_ascii_lowercase();
             }
-            let name = std::str::from_utf8(&buf[..run]).unwrap_or("");
-            if GENERIC_ASCII.binary_search(&name).is_ok() || COUNTRY_ASCII.binary_search(&name).is_ok() {
+            if is_ascii_tld(&buf[..run]) {
                 return Some(end);
             }
         }
@@ -45,6 +46,20 @@ pub(crate) fn match_tld(text: &str, start: usize, limit: usize) -> Option<usize>
         return None;
     }
     match_other(text, start, GENERIC_OTHER).or_else(|| match_other(text, start, COUNTRY_OTHER))
+}
+
+/// Whether lower-case ASCII `name` is a TLD: names of up to 16 letters are compared as
+/// packed integers, longer ones as strings.
+fn is_ascii_tld(name: &[u8]) -> bool {
+    if name.len() <= 16 {
+        let mut packed = [0u8; 16];
+        packed[..name.len()].copy_from_slice(name);
+        let key = u128::from_be_bytes(packed);
+        GENERIC_ASCII_KEYS.binary_search(&key).is_ok() || COUNTRY_ASCII_KEYS.binary_search(&key).is_ok()
+    } else {
+        let name = std::str::from_utf8(name).unwrap_or("");
+        GENERIC_ASCII.binary_search(&name).is_ok() || COUNTRY_ASCII.binary_search(&name).is_ok()
+    }
 }
 
 /// `xn--` followed by letters and digits (no look-ahead).

@@ -10,7 +10,7 @@
 
 use super::punycode::label_fits;
 use super::tld::match_tld;
-use crate::classes::{char_at, is_cyrillic, is_domain_char, is_invalid, is_latin_accent};
+use crate::classes::{char_at, char_before, is_cyrillic, is_domain_char, is_invalid, is_latin_accent};
 
 /// Longest URL twitter-text accepts, in UTF-16 units, counting a scheme.
 const MAX_URL_LENGTH: usize = 4096;
@@ -57,6 +57,8 @@ pub(crate) struct UrlScanner<'a> {
     pending: Option<Pending>,
     /// Starts below this offset cannot begin a URL without a scheme (see `attempt`).
     dead_until: usize,
+    /// No dot before this offset is followed by a TLD.
+    tld_dots_from: usize,
 }
 
 impl<'a> UrlScanner<'a> {
@@ -69,6 +71,7 @@ impl<'a> UrlScanner<'a> {
             without_scheme,
             pending: None,
             dead_until: 0,
+            tld_dots_from: 0,
         }
     }
 
@@ -138,29 +141,47 @@ struct Candidate {
 
 impl UrlScanner<'_> {
     /// The leftmost match at or after `self.pos`, with the offset where the next search starts.
+    ///
+    /// Every match has a domain that ends on a TLD right after a dot, inside one run of
+    /// label characters and dots (possibly after a scheme). So the search jumps from one
+    /// such "TLD dot" to the next and only tries starts within the run that leads to it;
+    /// no start before that run can match.
     fn find_match(&mut self) -> Option<(Candidate, usize)> {
         let text = self.text;
-        let mut s = self.pos;
-        while s <= text.len() {
-            let here = char_at(text, s);
-            if let Some(c) = here
-                && is_valid_preceding(c)
-                && let Some(found) = self.attempt(s + c.len_utf8(), Some(c))
-            {
-                return Some((found, found.end));
+        let mut cursor = self.pos;
+        loop {
+            let Some(dot) = next_tld_dot(text, self.tld_dots_from.max(cursor)) else {
+                self.pos = text.len() + 1;
+                return None;
+            };
+            self.tld_dots_from = dot;
+            let chain = chain_start(text, dot);
+            let url_min = chain - scheme_before(text, chain, self.flavor);
+            let mut s = match char_before(text, url_min) {
+                Some(c) => url_min - c.len_utf8(),
+                None => 0,
+            };
+            s = s.max(cursor);
+            while s <= dot {
+                let here = char_at(text, s);
+                if let Some(c) = here
+                    && is_valid_preceding(c)
+                    && let Some(found) = self.attempt(s + c.len_utf8(), Some(c))
+                {
+                    return Some((found, found.end));
+                }
+                if s == 0
+                    && let Some(found) = self.attempt(0, None)
+                {
+                    return Some((found, found.end));
+                }
+                match here {
+                    Some(c) => s += c.len_utf8(),
+                    None => break,
+                }
             }
-            if s == 0
-                && let Some(found) = self.attempt(0, None)
-            {
-                return Some((found, found.end));
-            }
-            match here {
-                Some(c) => s += c.len_utf8(),
-                None => break,
-            }
+            cursor = dot + 1;
         }
-        self.pos = text.len() + 1;
-        None
     }
 
     /// A URL starting exactly at `u`, if one does.
@@ -240,14 +261,120 @@ fn scheme_at(text: &str, u: usize, flavor: UrlFlavor) -> Option<usize> {
         .map(|scheme| u + scheme.len())
 }
 
+/// Whether `c` may be in a label: a domain character, `-` or `_`.
+fn is_label_char(c: char) -> bool {
+    is_domain_char(c) || c == '-' || c == '_'
+}
+
+/// The same for an ASCII byte, by table.
+fn is_label_byte(b: u8) -> bool {
+    const TABLE: [bool; 128] = {
+        let mut table = [false; 128];
+        let mut i = 0;
+        while i < 128 {
+            let c = i as u8 as char;
+            table[i] = !matches!(c, '\u{09}'..='\u{0D}' | ' ')
+                && !matches!(
+                    c,
+                    '!' | '\''
+                        | '#'
+                        | '%'
+                        | '&'
+                        | '('
+                        | ')'
+                        | '*'
+                        | '+'
+                        | ','
+                        | '\\'
+                        | '.'
+                        | '/'
+                        | ':'
+                        | ';'
+                        | '<'
+                        | '='
+                        | '>'
+                        | '?'
+                        | '@'
+                        | '['
+                        | ']'
+                        | '^'
+                        | '{'
+                        | '|'
+                        | '}'
+                        | '~'
+                        | '$'
+                );
+            i += 1;
+        }
+        table
+    };
+    TABLE[b as usize]
+}
+
 /// The end of the run of label characters (domain characters, `-` and `_`) from `i`.
 fn label_run_end(text: &str, i: usize) -> usize {
-    let rest = &text[i..];
-    let len = rest
-        .char_indices()
-        .find(|&(_, c)| !(is_domain_char(c) || c == '-' || c == '_'))
-        .map_or(rest.len(), |(at, _)| at);
-    i + len
+    let bytes = text.as_bytes();
+    let mut j = i;
+    while j < bytes.len() {
+        let b = bytes[j];
+        if b < 0x80 {
+            if !is_label_byte(b) {
+                break;
+            }
+            j += 1;
+        } else {
+            match char_at(text, j) {
+                Some(c) if is_label_char(c) => j += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    j
+}
+
+/// The first dot at or after `from` that is followed by a TLD.
+fn next_tld_dot(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        let dot = at + memchr::memchr(b'.', &bytes[at..])?;
+        if match_tld(text, dot + 1, text.len()).is_some() {
+            return Some(dot);
+        }
+        at = dot + 1;
+    }
+    None
+}
+
+/// The start of the run of label characters and dots that ends at `dot`.
+fn chain_start(text: &str, dot: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = dot;
+    while start > 0 {
+        let b = bytes[start - 1];
+        if b.is_ascii() {
+            if !(b == b'.' || is_label_byte(b)) {
+                break;
+            }
+            start -= 1;
+        } else {
+            match char_before(text, start) {
+                Some(c) if is_label_char(c) => start -= c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    start
+}
+
+/// The length of a scheme (`http://`…) that ends right at `at`, or 0.
+fn scheme_before(text: &str, at: usize, flavor: UrlFlavor) -> usize {
+    let head = &text.as_bytes()[..at];
+    if !head.ends_with(b"://") {
+        return 0;
+    }
+    let letters = head[..head.len() - 3].iter().rev().take_while(|b| b.is_ascii_alphabetic()).count();
+    (3..=letters + 3).rev().find(|&len| scheme_at(text, at - len, flavor) == Some(at)).unwrap_or(0)
 }
 
 /// A label from `i` up to the next `.`: `(sub_ok, name_ok, end)` where `end` is the offset
@@ -261,7 +388,7 @@ fn label_at(text: &str, i: usize) -> Option<(bool, bool, usize)> {
     let first = label.chars().next()?;
     let last = label.chars().next_back()?;
     let edges = is_domain_char(first) && is_domain_char(last);
-    Some((edges, edges && !label.contains('_'), end))
+    Some((edges, edges && memchr::memchr(b'_', label.as_bytes()).is_none(), end))
 }
 
 /// `validDomain`: subdomains, a domain name and a TLD, the most labels that still end on
