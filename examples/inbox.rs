@@ -1,8 +1,8 @@
 //! A day of Café Tertulia's inbox: a bilingual community on three simulated networks, read
 //! into one ranked inbox, answered by a small team, and summed up as a person reads it.
 //!
-//! Everything runs in memory with a manual clock, so the same run prints the same day every
-//! time.
+//! Everything runs in memory with a manual clock (the ingest cursors in a temporary SQLite
+//! file), so the same run prints the same day every time.
 //!
 //! ```sh
 //! cargo run --example inbox
@@ -21,9 +21,10 @@ use tertulia::{
 };
 use tertulia_inbox::{
     Advocates, Arrival, Cases, CrisisMonitor, CrisisSettings, CursorStore, FaqGrouper, Inbox, IngestSettings, Ingestor,
-    Intent, MemoryCursorStore, Router, RuleClassifier, Source, Standing, Weights,
+    Intent, Router, RuleClassifier, Source, Standing, StoreCursors, Weights,
 };
 use tertulia_memory::{Community, MemoryPlatform, NetworkProfile, NewInteraction};
+use tertulia_store::SqliteStore;
 
 const COMMUNITY_SEED: u64 = 2026;
 
@@ -66,10 +67,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
         networks.push(Network { account, memory, post });
     }
 
-    // The ingest cursors live in a store that outlives the ingestor: it can restart any time.
-    let cursors: Arc<dyn CursorStore> = Arc::new(MemoryCursorStore::new());
+    // The ingest cursors live in SQLite: the ingestor (or the whole process) can restart any
+    // time and carry on where it stopped.
+    let dir = std::env::temp_dir().join(format!("tertulia-inbox-example-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("cursors.sqlite");
     let settings = IngestSettings { max_pages: 5, ..IngestSettings::default() };
-    let mut ingestor = Ingestor::new(cursors.clone(), clock.clone(), settings);
+    let cursors: Arc<dyn CursorStore> = Arc::new(StoreCursors::new(Arc::new(SqliteStore::open(&path).await?)));
+    let mut ingestor = Ingestor::new(cursors, clock.clone(), settings);
     let sources: Vec<Source> =
         networks.iter().map(|n| Source::new(n.account.clone(), n.memory.clone() as Arc<dyn Platform>)).collect();
 
@@ -98,7 +103,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
         if hour == 6 {
             // 14:00: the ingestor restarts and resumes from the stored cursors.
-            ingestor = Ingestor::new(cursors.clone(), clock.clone(), settings);
+            drop(ingestor);
+            let cursors: Arc<dyn CursorStore> = Arc::new(StoreCursors::new(Arc::new(SqliteStore::open(&path).await?)));
+            ingestor = Ingestor::new(cursors, clock.clone(), settings);
         }
         let (new, errors) = ingestor.poll_all(&sources).await;
         for (account, error) in errors {
@@ -116,6 +123,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let close = clock.now();
     report(&inbox, &cases, &router, &crisis, &brand, zone, close, duplicates_after_restart);
+    drop(ingestor);
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 

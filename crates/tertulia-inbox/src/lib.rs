@@ -14,6 +14,8 @@ mod lexicon;
 mod ranked;
 mod routing;
 mod score;
+#[cfg(feature = "store")]
+mod store_cursors;
 mod text;
 mod understanding;
 
@@ -34,4 +36,6 @@ pub use lexicon::{Lexicon, LexiconError, LexiconFile};
 pub use ranked::{RankedIndex, Slot};
 pub use routing::{Condition, Route, Router, Rule};
 pub use score::{Breakdown, Signals, Standing, Weights, score_at};
+#[cfg(feature = "store")]
+pub use store_cursors::StoreCursors;
 pub use understanding::{Classifier, Intent, Language, Sentiment, Understanding};

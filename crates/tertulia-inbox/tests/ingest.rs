@@ -196,3 +196,44 @@ async fn a_webhook_and_a_poll_keep_each_interaction_once_and_hide_nothing_older(
     assert!(polled.iter().all(|i| i.id != newest.id));
     assert!(polled.windows(2).all(|w| w[0].created_at <= w[1].created_at), "oldest first");
 }
+
+#[cfg(feature = "store")]
+#[tokio::test]
+async fn cursors_in_sqlite_survive_the_process() {
+    use tertulia_inbox::StoreCursors;
+    use tertulia_store::SqliteStore;
+
+    let dir = std::env::temp_dir().join(format!("tertulia-inbox-ingest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cursors.sqlite");
+    let open = |clock: Arc<ManualClock>| {
+        let path = path.clone();
+        async move {
+            let store = SqliteStore::open(&path).await.unwrap();
+            let cursors: Arc<dyn CursorStore> = Arc::new(StoreCursors::new(Arc::new(store)));
+            Ingestor::new(cursors, clock, IngestSettings { max_pages: 2, ..IngestSettings::default() })
+        }
+    };
+    let clock = Arc::new(ManualClock::new(start()));
+    let network = network(clock.clone());
+    let expected: HashSet<RemoteId> =
+        (0..90).map(|n| mention(&network, n, start() - Duration::minutes(i64::from(90 - n))).id).collect();
+    let source = Source::new(account(), network.clone());
+
+    let first = open(clock.clone()).await;
+    let mut read: Vec<RemoteId> = first.poll(&source).await.unwrap().into_iter().map(|i| i.id).collect();
+    assert_eq!(read.len(), 40, "two pages of twenty, the rest left for later");
+    drop(first);
+
+    let second = open(clock.clone()).await;
+    for _ in 0..5 {
+        read.extend(second.poll(&source).await.unwrap().into_iter().map(|i| i.id));
+    }
+    assert_eq!(read.len(), expected.len(), "nothing read twice");
+    assert_eq!(read.iter().cloned().collect::<HashSet<_>>(), expected, "nothing missed");
+    let (kept, _) = second.replay(&account(), 0).await.unwrap();
+    assert_eq!(kept.len(), 90);
+    drop(second);
+    let _ = std::fs::remove_dir_all(&dir);
+}
