@@ -5,6 +5,12 @@ pub use tertulia_core as core;
 #[doc(inline)]
 pub use tertulia_core::*;
 
+/// The inbox: understanding, ranking, routing, cases, advocates, crisis, FAQ, ingest
+/// (feature `inbox`).
+#[cfg(feature = "inbox")]
+#[doc(inline)]
+pub use tertulia_inbox as inbox;
+
 /// The in-memory platform (feature `memory`).
 #[cfg(feature = "memory")]
 #[doc(inline)]
