@@ -146,16 +146,18 @@ fn hashtags(text: &str) -> impl Iterator<Item = Entity> + '_ {
 /// assert_eq!(names, ["ana", "bruno"]);
 /// ```
 pub fn extract_mentions(text: &str) -> Vec<Entity> {
-    MentionScanner::new(text)
-        .map(|m| {
-            let sign = text[m.start..].chars().next().map_or(1, char::len_utf8);
-            let mut entity = Entity::new(EntityKind::Mention, m.start..m.end, &text[m.start + sign..m.name_end]);
-            if m.end > m.name_end {
-                entity.list_slug = Some(text[m.name_end..m.end].to_owned());
-            }
-            entity
-        })
-        .collect()
+    mentions(text).collect()
+}
+
+fn mentions(text: &str) -> impl Iterator<Item = Entity> + '_ {
+    MentionScanner::new(text).map(move |m| {
+        let sign = text[m.start..].chars().next().map_or(1, char::len_utf8);
+        let mut entity = Entity::new(EntityKind::Mention, m.start..m.end, &text[m.start + sign..m.name_end]);
+        if m.end > m.name_end {
+            entity.list_slug = Some(text[m.name_end..m.end].to_owned());
+        }
+        entity
+    })
 }
 
 /// Fediverse mentions (`@user` and `@user@host`) as Mastodon finds them.
@@ -187,7 +189,11 @@ pub fn extract_fediverse_mentions(text: &str) -> Vec<Entity> {
 /// assert_eq!(found[0].value, "CAFE");
 /// ```
 pub fn extract_cashtags(text: &str) -> Vec<Entity> {
-    CashtagScanner::new(text).map(|(s, e)| Entity::new(EntityKind::Cashtag, s..e, &text[s + 1..e])).collect()
+    cashtags(text).collect()
+}
+
+fn cashtags(text: &str) -> impl Iterator<Item = Entity> + '_ {
+    CashtagScanner::new(text).map(|(s, e)| Entity::new(EntityKind::Cashtag, s..e, &text[s + 1..e]))
 }
 
 /// Every entity X sees, in text order, overlaps resolved in favour of the earlier one.
@@ -207,9 +213,9 @@ pub(crate) fn entities_with_urls(text: &str) -> (Vec<Entity>, Vec<UrlMatch>) {
     let urls: Vec<UrlMatch> = UrlScanner::new(text, UrlFlavor::Twitter, true).collect();
     let mut all: Vec<Entity> =
         urls.iter().map(|m| Entity::new(EntityKind::Url, m.start..m.end, &text[m.start..m.end])).collect();
-    all.extend(extract_mentions(text));
+    all.extend(mentions(text));
     all.extend(hashtags(text));
-    all.extend(extract_cashtags(text));
+    all.extend(cashtags(text));
     if all.len() > 1 {
         remove_overlaps(&mut all);
     }
