@@ -1,7 +1,7 @@
 //! Ingest cursors and the items they brought.
 
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
 use tertulia_core::{AccountId, RemoteId};
 
 use super::{SqliteStore, instant, millis};
@@ -26,7 +26,8 @@ pub(super) async fn state(pool: &SqlitePool, key: &IngestKey) -> Result<IngestSt
 
 pub(super) async fn commit(store: &SqliteStore, commit: &IngestCommit) -> Result<IngestReceipt> {
     let key = &commit.key;
-    let mut tx = store.writer().begin_with("BEGIN IMMEDIATE").await?;
+    let mut writer = store.writer().await?;
+    let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
     let stored: Option<(Option<String>, i64)> =
         sqlx::query_as("SELECT cursor, version FROM ingest_cursors WHERE account_id = ?1 AND stream = ?2")
             .bind(key.account.as_str())
@@ -123,11 +124,11 @@ pub(super) async fn ingested(
         .collect()
 }
 
-pub(super) async fn prune(pool: &SqlitePool, account: &AccountId, before: DateTime<Utc>) -> Result<u64> {
+pub(super) async fn prune(conn: &mut SqliteConnection, account: &AccountId, before: DateTime<Utc>) -> Result<u64> {
     Ok(sqlx::query("DELETE FROM ingest_items WHERE account_id = ?1 AND occurred_at < ?2")
         .bind(account.as_str())
         .bind(millis(before))
-        .execute(pool)
+        .execute(conn)
         .await?
         .rows_affected())
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
 use tertulia_core::{AccountId, ClientMarker, IdempotencyKey, PostId, PostStatus, Publication, RemoteRef};
 
 use super::{SqliteStore, after, instant, millis, posts};
@@ -16,7 +16,8 @@ use crate::{
 const BEGIN: &str = "BEGIN IMMEDIATE";
 
 pub(super) async fn add(store: &SqliteStore, jobs: &[NewJob]) -> Result<usize> {
-    let mut tx = store.writer().begin_with(BEGIN).await?;
+    let mut writer = store.writer().await?;
+    let mut tx = writer.begin_with(BEGIN).await?;
     let mut added = 0;
     for job in jobs {
         if job.steps.is_empty() {
@@ -183,7 +184,8 @@ pub(super) async fn reschedule(
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut tx = store.writer().begin_with(BEGIN).await?;
+    let mut writer = store.writer().await?;
+    let mut tx = writer.begin_with(BEGIN).await?;
     match job_state(&mut tx, id, now).await? {
         (JobState::Queued, false) => {}
         (JobState::Queued, true) => return Err(StoreError::Conflict(format!("job {id} is being published"))),
@@ -212,7 +214,8 @@ pub(super) async fn reschedule(
 }
 
 pub(super) async fn requeue(store: &SqliteStore, id: &JobId, due_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
-    let mut tx = store.writer().begin_with(BEGIN).await?;
+    let mut writer = store.writer().await?;
+    let mut tx = writer.begin_with(BEGIN).await?;
     let (state, _) = job_state(&mut tx, id, now).await?;
     if state != JobState::Failed {
         return Err(StoreError::Conflict(format!("job {id} is {state}; only a failed job is requeued")));
@@ -239,7 +242,8 @@ pub(super) async fn requeue(store: &SqliteStore, id: &JobId, due_at: DateTime<Ut
 }
 
 pub(super) async fn cancel(store: &SqliteStore, id: &JobId, now: DateTime<Utc>) -> Result<()> {
-    let mut tx = store.writer().begin_with(BEGIN).await?;
+    let mut writer = store.writer().await?;
+    let mut tx = writer.begin_with(BEGIN).await?;
     match job_state(&mut tx, id, now).await? {
         (JobState::Queued, false) | (JobState::Failed, _) => {}
         (JobState::Queued, true) => return Err(StoreError::Conflict(format!("job {id} is being published"))),
@@ -262,7 +266,8 @@ pub(super) async fn claim(store: &SqliteStore, claim: &Claim) -> Result<Vec<Leas
         return Ok(Vec::new());
     }
     let expires_at = after(claim.now, claim.lease);
-    let mut tx = store.writer().begin_with(BEGIN).await?;
+    let mut writer = store.writer().await?;
+    let mut tx = writer.begin_with(BEGIN).await?;
     // One statement picks and leases: the PostgreSQL version of the inner SELECT adds
     // `FOR UPDATE SKIP LOCKED`.
     let rows = sqlx::query(
@@ -324,7 +329,7 @@ pub(super) async fn extend(store: &SqliteStore, lease: &Lease, until: DateTime<U
     .bind(&lease.owner)
     .bind(lease.token)
     .bind(millis(until))
-    .execute(store.writer())
+    .execute(&mut *store.writer().await?)
     .await?
     .rows_affected();
     if changed == 0 {
@@ -355,6 +360,7 @@ pub(super) async fn start_step(
     // One statement: the step moves only if it is pending and the lease is current; a
     // trigger moves the post to publishing.
     let in_flight = serde_json::to_string(&StepState::InFlight { sent_at: now, request: request.clone() })?;
+    let mut conn = store.writer().await?;
     let changed = sqlx::query(
         "UPDATE job_steps SET state = ?5 WHERE job_id = ?1 AND step = ?2 AND json_extract(state, '$.state') = 'pending'
          AND EXISTS (SELECT 1 FROM jobs WHERE id = ?1 AND lease_owner = ?3 AND lease_token = ?4 AND state = 'queued')",
@@ -364,14 +370,13 @@ pub(super) async fn start_step(
     .bind(&lease.owner)
     .bind(lease.token)
     .bind(in_flight)
-    .execute(store.writer())
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     if changed == 1 {
         return Ok(());
     }
     // Why not: say which.
-    let mut conn = store.writer().acquire().await?;
     check_lease(&mut conn, lease).await?;
     match step_row(&mut conn, &lease.job, step).await?.state {
         StepState::InFlight { .. } => Err(StoreError::Conflict(format!(
@@ -401,7 +406,7 @@ pub(super) async fn finish_step(
         }
         StepOutcome::Unknown { error } => ("unknown", None, Some(error)),
     };
-    let writer = store.writer();
+    let mut writer = store.writer().await?;
     // The outcome is kept whoever holds the lease: nothing a platform answered is lost.
     let logged = sqlx::query(
         "INSERT INTO outcomes (job_id, step, owner, idempotency_key, marker, status, reference, error, recorded_at)
@@ -414,7 +419,7 @@ pub(super) async fn finish_step(
     .bind(reference.map(serde_json::to_string).transpose()?)
     .bind(error.map(serde_json::to_string).transpose()?)
     .bind(millis(now))
-    .execute(writer)
+    .execute(&mut *writer)
     .await?
     .rows_affected();
     if logged == 0 {
@@ -435,7 +440,7 @@ pub(super) async fn finish_step(
             .bind(serde_json::to_string(&done)?)
             .bind(&lease.owner)
             .bind(lease.token)
-            .fetch_optional(writer)
+            .fetch_optional(&mut *writer)
             .await?;
             match held {
                 Some(1) => return Ok(()),
@@ -454,24 +459,23 @@ pub(super) async fn finish_step(
             .bind(&lease.owner)
             .bind(lease.token)
             .bind(serde_json::to_string(&StepState::Pending)?)
-            .execute(writer)
+            .execute(&mut *writer)
             .await?
             .rows_affected();
             if changed == 1 {
                 return Ok(());
             }
-            let mut conn = writer.acquire().await?;
-            check_lease(&mut conn, lease).await?;
+            check_lease(&mut writer, lease).await?;
             return Err(StoreError::Conflict(format!("step {step} of job {} is already out", lease.job)));
         }
         StepOutcome::Unknown { .. } => {}
     }
-    let mut conn = writer.acquire().await?;
-    check_lease(&mut conn, lease).await
+    check_lease(&mut writer, lease).await
 }
 
 pub(super) async fn release(store: &SqliteStore, lease: &Lease, release: &Release, now: DateTime<Utc>) -> Result<()> {
-    let mut tx = store.writer().begin_with(BEGIN).await?;
+    let mut writer = store.writer().await?;
+    let mut tx = writer.begin_with(BEGIN).await?;
     let job = lease.job.as_str();
     if let Release::Published = release {
         let rows = sqlx::query(

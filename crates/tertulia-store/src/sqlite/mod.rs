@@ -11,8 +11,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Connection};
 use tertulia_core::{AccountId, Post, PostId, RemoteId};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::{
     Claim, IngestCommit, IngestKey, IngestReceipt, IngestState, IngestedItem, Job, JobId, JobQuery, Lease, Leased,
@@ -41,7 +45,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    writer: SqlitePool,
+    /// The one writing connection, held directly (`None` once closed).
+    writer: Mutex<Option<SqliteConnection>>,
     path: PathBuf,
     temporary: bool,
 }
@@ -71,17 +76,15 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        // One connection writes, so writers of this process queue here instead of sleeping
-        // in SQLite's busy handler; readers use the others (WAL lets them read meanwhile).
-        // An embedded connection cannot drop like a network one: no ping before each use
-        // (it would double the hand-offs to the connection's thread).
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(options.clone())
-            .await?;
-        MIGRATOR.run(&writer).await?;
+        // One connection writes, so writers of this process queue here (in order, on a fair
+        // lock) instead of sleeping in SQLite's busy handler; readers use a pool of others
+        // (WAL lets them read meanwhile). The writer is held directly, not pooled: a pool
+        // pings each connection it takes back, one more hand-off to the connection's thread
+        // for every statement, and an embedded connection cannot drop like a network one.
+        let mut writer = options.connect().await?;
+        MIGRATOR.run(&mut writer).await?;
         let pool = SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options).await?;
+        let writer = Mutex::new(Some(writer));
         Ok(SqliteStore { pool, writer, path, temporary })
     }
 
@@ -94,12 +97,16 @@ impl SqliteStore {
     /// them, without waiting.
     pub async fn close(&self) {
         self.pool.close().await;
-        self.writer.close().await;
+        if let Some(writer) = self.writer.lock().await.take() {
+            // Closing only finishes what is queued; there is nothing left to report.
+            let _ = writer.close().await;
+        }
     }
 
-    /// The connection every write goes through.
-    pub(crate) fn writer(&self) -> &SqlitePool {
-        &self.writer
+    /// The connection every write goes through, once the writes queued before are done.
+    pub(crate) async fn writer(&self) -> Result<MappedMutexGuard<'_, SqliteConnection>> {
+        MutexGuard::try_map(self.writer.lock().await, Option::as_mut)
+            .map_err(|_closed| StoreError::from(sqlx::Error::PoolClosed))
     }
 }
 
@@ -137,7 +144,7 @@ pub(crate) fn after(now: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
 #[async_trait]
 impl Store for SqliteStore {
     async fn save_post(&self, post: &Post) -> Result<()> {
-        posts::save(&self.writer, post).await
+        posts::save_on(&mut *self.writer().await?, post).await
     }
 
     async fn post(&self, id: &PostId) -> Result<Option<Post>> {
@@ -213,6 +220,6 @@ impl Store for SqliteStore {
     }
 
     async fn prune_ingested(&self, account: &AccountId, before: DateTime<Utc>) -> Result<u64> {
-        ingest::prune(&self.writer, account, before).await
+        ingest::prune(&mut *self.writer().await?, account, before).await
     }
 }

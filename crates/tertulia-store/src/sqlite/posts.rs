@@ -13,11 +13,6 @@ pub(super) fn status_name(status: PostStatus) -> Result<String> {
     }
 }
 
-pub(super) async fn save(pool: &SqlitePool, post: &Post) -> Result<()> {
-    let mut conn = pool.acquire().await?;
-    save_on(&mut conn, post).await
-}
-
 pub(super) async fn save_on(conn: &mut SqliteConnection, post: &Post) -> Result<()> {
     sqlx::query(
         "INSERT INTO posts (id, brand, status, scheduled_at, body) VALUES (?1, ?2, ?3, ?4, ?5)
